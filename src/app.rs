@@ -1,0 +1,318 @@
+//! A whole run: arguments → files → reports → output → exit code.
+
+use crate::cli::{Cli, ColorChoice, Command, Format, Mode, RulesFormat, RunArgs};
+use crate::diagnostic::Severity;
+use crate::engine::{Engine, FileReport, Status};
+use crate::fsio::{dirty_files, write_atomic};
+use crate::output::{display_path, json_document, text_findings, unified_diff, Summary};
+use crate::rules::{Section, Target, RULES, VERSIONS};
+use crate::walk::walk;
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_PENDING: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Writes to a stream, ignoring a closed pipe (`widget-migrate | head` is fine).
+fn emit(stream: &mut dyn Write, text: &str) {
+    let _ = stream.write_all(text.as_bytes());
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("widget-migrate: error: {msg}");
+    ExitCode::from(EXIT_ERROR)
+}
+
+pub fn main_with(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Rules { format }) => list_rules(format),
+        Some(Command::Lsp) => usage_error("the language server is not part of this build yet"),
+        None => run(cli.run),
+    }
+}
+
+fn list_rules(format: RulesFormat) -> ExitCode {
+    let mut out = anstream::stdout();
+    match format {
+        RulesFormat::Json => {
+            let table = &crate::transforms::i18n::INDEX.table;
+            let rules: Vec<serde_json::Value> = RULES
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    let entries = match r.id.as_str() {
+                        "i18n/rename-key" => serde_json::json!(table.renames.iter().map(|x| serde_json::json!({"kb": x.kb, "since": x.since.to_string(), "from": x.from, "to": x.to})).collect::<Vec<_>>()),
+                        "i18n/split-key" => serde_json::json!(table.splits.iter().map(|x| serde_json::json!({"kb": x.kb, "since": x.since.to_string(), "from": x.from, "candidates": x.candidates})).collect::<Vec<_>>()),
+                        "i18n/removed-key" => serde_json::json!(table.removed.iter().map(|x| serde_json::json!({"kb": "I18N-A", "since": x.since.to_string(), "key": x.key})).collect::<Vec<_>>()),
+                        "i18n/oie-key" => serde_json::json!(table.oie_keys.iter().map(|x| serde_json::json!({"kb": x.kb, "from": x.from, "to": x.to, "alternatives": x.alternatives})).collect::<Vec<_>>()),
+                        "i18n/classic-only-key" => serde_json::json!(table.classic_only.iter().map(|x| serde_json::json!({"kb": x.kb, "key": x.key})).collect::<Vec<_>>()),
+                        _ => serde_json::Value::Null,
+                    };
+                    if !entries.is_null() {
+                        v["entries"] = entries;
+                    }
+                    v
+                })
+                .collect();
+            let doc = serde_json::json!({ "version": 1, "newest": VERSIONS.newest.to_string(), "rules": rules });
+            emit(
+                &mut out,
+                &format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&doc).unwrap_or_default()
+                ),
+            );
+        }
+        RulesFormat::Text => {
+            let mut s = String::new();
+            for r in RULES.iter() {
+                let versions = match (r.since, r.until) {
+                    (Some(a), Some(b)) => format!("{a}..{b}"),
+                    (Some(a), None) => format!(">={a}"),
+                    (None, Some(b)) => format!("<{b}"),
+                    (None, None) => "per entry".into(),
+                };
+                s.push_str(&format!(
+                    "{:<24} {:<7} {:<7} engine={:<7} gen={:<4} versions={:<10} kb={}\n    {}\n    {}\n",
+                    r.id,
+                    r.section.as_str(),
+                    r.safety.as_str(),
+                    format!("{:?}", r.engine).to_lowercase(),
+                    format!("{:?}", r.gen).to_lowercase(),
+                    versions,
+                    r.kb.join(","),
+                    r.message,
+                    r.docs
+                ));
+            }
+            emit(&mut out, &s);
+        }
+    }
+    ExitCode::from(EXIT_CLEAN)
+}
+
+fn target_of(args: &RunArgs) -> Target {
+    Target {
+        from: args.from,
+        to: args.to.unwrap_or(VERSIONS.newest),
+        engine: args.engine,
+        gen3: args.gen3,
+        sections: if args.only.is_empty() {
+            Section::ALL.to_vec()
+        } else {
+            args.only.clone()
+        },
+        allow_unsafe: args.allow_unsafe,
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    match args.format {
+        Format::Sarif | Format::Github => {
+            return usage_error("--format sarif and --format github are not part of this build yet")
+        }
+        Format::Text | Format::Json => {}
+    }
+    if args.report.is_some() || args.insert_todos || args.interactive {
+        return usage_error(
+            "--report, --insert-todos and --interactive are not part of this build yet",
+        );
+    }
+    let target = target_of(&args);
+    if let Some(from) = target.from {
+        if from > target.to {
+            return usage_error(&format!("--from {from} is newer than --to {}", target.to));
+        }
+    }
+    let threads = args.threads.unwrap_or(0);
+    if threads > 0 {
+        // Fails only when a pool exists already (tests calling twice): keep that one.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
+    let color = match args.color {
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+    };
+    color.write_global();
+    let engine = Engine::new(target);
+
+    if let Some(path) = &args.stdin_filename {
+        return run_stdin(&engine, &args, path.clone());
+    }
+
+    let walked = walk(
+        &args.paths,
+        args.no_ignore,
+        threads.max(if threads == 0 { num_threads() } else { threads }),
+    );
+    let mut reports: Vec<FileReport> = walked
+        .files
+        .par_iter()
+        .map(|p| engine.process_path(p))
+        .collect();
+    for (path, why) in walked.errors {
+        reports.push(FileReport::error(path, why));
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mode = args.mode();
+    if mode == Mode::Write {
+        let changed: Vec<_> = reports
+            .iter()
+            .filter(|r| r.status == Status::Changed)
+            .map(|r| r.path.clone())
+            .collect();
+        if !args.allow_dirty {
+            let dirty = dirty_files(&changed);
+            if !dirty.is_empty() {
+                for d in &dirty {
+                    eprintln!("{}: has uncommitted changes", display_path(d));
+                }
+                return usage_error(
+                    "--write refuses to touch files with uncommitted changes; commit or stash them, or pass --allow-dirty",
+                );
+            }
+        }
+        for r in reports.iter_mut().filter(|r| r.status == Status::Changed) {
+            let Some(out) = &r.output else { continue };
+            if let Err(e) = write_atomic(&r.path, out.as_bytes()) {
+                r.status = Status::Error;
+                r.reason = Some(format!("cannot write: {e}"));
+                for f in &mut r.fixes {
+                    f.applied = false;
+                }
+            }
+        }
+    }
+    finish(&engine, &args, &reports, mode)
+}
+
+fn num_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn run_stdin(engine: &Engine, args: &RunArgs, path: std::path::PathBuf) -> ExitCode {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        return usage_error(&format!("cannot read standard input: {e}"));
+    }
+    let report = engine.process_bytes(path, bytes.clone());
+    let reports = [report];
+    let code = exit_code(&reports, Mode::Write);
+    let r = &reports[0];
+    if args.format == Format::Json {
+        let summary = Summary::of(&reports);
+        let doc = json_document(
+            &reports,
+            &engine.target,
+            &from_label(engine, &reports),
+            &summary,
+        );
+        emit(&mut std::io::stdout(), &format!("{doc:#}\n"));
+    } else {
+        let text = r.output.clone().map(String::into_bytes).unwrap_or(bytes);
+        let _ = std::io::stdout().write_all(&text);
+        emit(
+            &mut anstream::stderr(),
+            &text_findings(r, true, &engine.target, false),
+        );
+    }
+    ExitCode::from(code)
+}
+
+fn from_label(engine: &Engine, reports: &[FileReport]) -> String {
+    engine
+        .target
+        .from
+        .or_else(|| {
+            reports
+                .iter()
+                .filter_map(|r| r.from.as_ref().map(|f| f.0))
+                .min()
+        })
+        .unwrap_or(VERSIONS.oldest)
+        .to_string()
+}
+
+/// 2 for any error, else 1 for anything left (pending fixes, manual items), else 0.
+pub fn exit_code(reports: &[FileReport], mode: Mode) -> u8 {
+    let written = mode == Mode::Write;
+    let error = reports
+        .iter()
+        .any(|r| r.status == Status::Error || r.worst_severity() == Some(Severity::Error));
+    let pending = reports
+        .iter()
+        .any(|r| r.pending_fixes(written) > 0 || r.worst_severity() >= Some(Severity::Warning));
+    if error {
+        EXIT_ERROR
+    } else if pending {
+        EXIT_PENDING
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -> ExitCode {
+    let summary = Summary::of(reports);
+    let written = mode == Mode::Write;
+    let code = exit_code(reports, mode);
+    let mut patch = String::new();
+    for r in reports {
+        if let (Some(src), Some(out)) = (&r.source, &r.output) {
+            patch.push_str(&unified_diff(&display_path(&r.path), &src.text, out, false));
+        }
+    }
+    if let Some(file) = &args.patch_file {
+        if let Err(e) = std::fs::write(file, &patch) {
+            eprintln!("{}: cannot write patch: {e}", display_path(file));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
+    let mut stdout = anstream::stdout();
+    let mut stderr = anstream::stderr();
+    match args.format {
+        Format::Json => {
+            let doc = json_document(
+                reports,
+                &engine.target,
+                &from_label(engine, reports),
+                &summary,
+            );
+            emit(&mut std::io::stdout(), &format!("{doc:#}\n"));
+        }
+        _ => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => true, // anstream strips it where colour is off
+            };
+            for r in reports {
+                if mode == Mode::DryRun {
+                    if let (Some(src), Some(out)) = (&r.source, &r.output) {
+                        emit(
+                            &mut stdout,
+                            &unified_diff(&display_path(&r.path), &src.text, out, color),
+                        );
+                    }
+                }
+                let findings = text_findings(r, written, &engine.target, color);
+                if mode == Mode::Check {
+                    emit(&mut stdout, &findings);
+                } else {
+                    emit(&mut stderr, &findings);
+                }
+            }
+            let mut line = summary.line(written);
+            if mode == Mode::DryRun && summary.changed > 0 {
+                line.push_str(" (dry run: nothing written; use --write to apply)");
+            }
+            emit(&mut stderr, &format!("{line}\n"));
+        }
+    }
+    ExitCode::from(code)
+}

@@ -1,0 +1,159 @@
+//! JavaScript / TypeScript / JSX / TSX parsing with swc.
+
+use std::path::Path;
+use swc_common::comments::SingleThreadedComments;
+use swc_common::sync::Lrc;
+use swc_common::{FileName, SourceMap, Span, Spanned};
+use swc_ecma_ast::{EsVersion, Program};
+use swc_ecma_parser::{parse_file_as_commonjs, parse_file_as_program, EsSyntax, Syntax, TsSyntax};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `.js .mjs .jsx`: ECMAScript with JSX.
+    Js,
+    /// `.cjs`: CommonJS (top-level `return` allowed).
+    Cjs,
+    /// `.ts .mts .cts`
+    Ts,
+    /// `.tsx`
+    Tsx,
+}
+
+impl Dialect {
+    pub fn for_path(path: &Path) -> Option<Dialect> {
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
+            return None;
+        }
+        match path.extension()?.to_str()? {
+            "js" | "mjs" | "jsx" => Some(Dialect::Js),
+            "cjs" => Some(Dialect::Cjs),
+            "ts" | "mts" | "cts" => Some(Dialect::Ts),
+            "tsx" => Some(Dialect::Tsx),
+            _ => None,
+        }
+    }
+
+    fn syntax(self) -> Syntax {
+        match self {
+            Dialect::Js | Dialect::Cjs => Syntax::Es(EsSyntax {
+                jsx: true,
+                decorators: true,
+                ..Default::default()
+            }),
+            Dialect::Ts => Syntax::Typescript(TsSyntax {
+                tsx: false,
+                decorators: true,
+                ..Default::default()
+            }),
+            Dialect::Tsx => Syntax::Typescript(TsSyntax {
+                tsx: true,
+                decorators: true,
+                ..Default::default()
+            }),
+        }
+    }
+}
+
+/// A parse error at a byte offset of the parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// A parsed program. Ranges it gives are byte offsets of the whole file: swc positions
+/// minus the source map's base, plus the offset of the parsed text in the file (the BOM).
+pub struct Parsed {
+    pub program: Program,
+    pub comments: SingleThreadedComments,
+    base: u32,
+    offset: usize,
+}
+
+impl Parsed {
+    /// Byte range of `span` in the parsed text.
+    pub fn range(&self, span: Span) -> std::ops::Range<usize> {
+        let at = |p: u32| (p.saturating_sub(self.base)) as usize + self.offset;
+        at(span.lo.0)..at(span.hi.0)
+    }
+
+    pub fn range_of(&self, node: &impl Spanned) -> std::ops::Range<usize> {
+        self.range(node.span())
+    }
+}
+
+/// Parses `text` (without a BOM). Any error, even one the parser recovered from,
+/// is returned as an error: a recovered tree may be wrong, and edits on it are not safe.
+pub fn parse(text: &str, dialect: Dialect, offset: usize) -> Result<Parsed, ParseError> {
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), text.to_string());
+    let base = fm.start_pos.0;
+    let comments = SingleThreadedComments::default();
+    let mut recovered = Vec::new();
+    let result = match dialect {
+        Dialect::Cjs => parse_file_as_commonjs(
+            &fm,
+            dialect.syntax(),
+            EsVersion::latest(),
+            Some(&comments),
+            &mut recovered,
+        )
+        .map(Program::Script),
+        _ => parse_file_as_program(
+            &fm,
+            dialect.syntax(),
+            EsVersion::latest(),
+            Some(&comments),
+            &mut recovered,
+        ),
+    };
+    let to_error = |e: swc_ecma_parser::error::Error| ParseError {
+        offset: (e.span().lo.0.saturating_sub(base)) as usize + offset,
+        message: e.kind().msg().into_owned(),
+    };
+    match result {
+        Err(e) => Err(to_error(e)),
+        Ok(_) if !recovered.is_empty() => Err(to_error(recovered.swap_remove(0))),
+        Ok(program) => Ok(Parsed {
+            program,
+            comments,
+            base,
+            offset,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovered_errors_are_errors() {
+        let e = parse("let a: number = 1;", Dialect::Js, 0).err().unwrap();
+        assert!(!e.message.is_empty());
+        assert!(parse("let a: number = 1;", Dialect::Ts, 0).is_ok());
+        assert!(parse("return 1;", Dialect::Cjs, 0).is_ok());
+        assert!(parse("const a = <div/>;", Dialect::Js, 0).is_ok());
+        assert!(parse("const a = <any>window;", Dialect::Ts, 0).is_ok());
+    }
+
+    #[test]
+    fn ranges_are_byte_offsets() {
+        let src = "// ü🎉\nconst k = 'x';";
+        let p = parse(src, Dialect::Js, 0).unwrap();
+        let Program::Script(s) = &p.program else {
+            panic!("script expected")
+        };
+        let r = p.range_of(&s.body[0]);
+        assert_eq!(&src[r], "const k = 'x';");
+    }
+
+    #[test]
+    fn dialect_by_extension() {
+        assert_eq!(Dialect::for_path(Path::new("a/b.tsx")), Some(Dialect::Tsx));
+        assert_eq!(Dialect::for_path(Path::new("types.d.ts")), None);
+        assert_eq!(Dialect::for_path(Path::new("x.cjs")), Some(Dialect::Cjs));
+        assert_eq!(Dialect::for_path(Path::new("x.css")), None);
+    }
+}

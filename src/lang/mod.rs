@@ -1,0 +1,3 @@
+//! Front ends: each turns a file's text into spans the rules can use.
+
+pub mod js;

@@ -1,0 +1,297 @@
+//! What a run prints: unified diffs, diagnostics, the JSON document and the summary.
+
+use crate::diagnostic::Severity;
+use crate::edit::Safety;
+use crate::engine::{FileReport, Status};
+use crate::rules::Target;
+use crate::source::SourceText;
+use anstyle::{AnsiColor, Style};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The path as shown to users and in patches: relative to the current folder when it
+/// is inside it, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let shown: PathBuf = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = shown.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// A git-style unified diff of one file (`--- a/PATH` / `+++ b/PATH`).
+pub fn unified_diff(path: &str, old: &str, new: &str, color: bool) -> String {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_lines(old, new);
+    let bold = Style::new().bold();
+    let (red, green, cyan) = (
+        AnsiColor::Red.on_default(),
+        AnsiColor::Green.on_default(),
+        AnsiColor::Cyan.on_default(),
+    );
+    let paint = |s: &str, st: Style| {
+        if color {
+            format!("{st}{s}{st:#}")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    out.push_str(&paint(&format!("--- a/{path}\n+++ b/{path}"), bold));
+    out.push('\n');
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        out.push_str(&paint(&hunk.header().to_string(), cyan));
+        out.push('\n');
+        for change in hunk.iter_changes() {
+            let (sign, style) = match change.tag() {
+                similar::ChangeTag::Delete => ('-', Some(red)),
+                similar::ChangeTag::Insert => ('+', Some(green)),
+                similar::ChangeTag::Equal => (' ', None),
+            };
+            let value = change.value();
+            let (body, eol) = match value.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (value, ""),
+            };
+            let line = format!("{sign}{body}");
+            match style {
+                Some(st) => out.push_str(&paint(&line, st)),
+                None => out.push_str(&line),
+            }
+            out.push('\n');
+            if eol.is_empty() {
+                out.push_str("\\ No newline at end of file\n");
+            }
+        }
+    }
+    out
+}
+
+fn pos(src: Option<&SourceText>, offset: usize) -> (usize, usize) {
+    src.map_or((1, 1), |s| {
+        let lc = s.line_col(offset);
+        (lc.line, lc.column)
+    })
+}
+
+/// Diagnostics and pending fixes of one file, as `path:line:col: …` lines.
+pub fn text_findings(report: &FileReport, written: bool, target: &Target, color: bool) -> String {
+    let path = display_path(&report.path);
+    let src = report.source.as_ref();
+    let mut out = String::new();
+    let paint = |s: &str, st: Style| {
+        if color {
+            format!("{st}{s}{st:#}")
+        } else {
+            s.to_string()
+        }
+    };
+    if report.status == Status::Error && report.diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "{path}: {}",
+            paint("error", AnsiColor::Red.on_default().bold())
+        );
+    }
+    for f in &report.fixes {
+        if written && f.applied {
+            continue;
+        }
+        let at = f.fix.edits.first().map_or(0, |e| e.start);
+        let (l, c) = pos(src, at);
+        let note = match f.fix.safety {
+            Safety::Unsafe if !target.allow_unsafe => " (unsafe fix: would need --unsafe)",
+            Safety::Unsafe => " (unsafe fix)",
+            _ if f.applied => " (fix available)",
+            _ => " (fix not applied)",
+        };
+        let _ = writeln!(
+            out,
+            "{path}:{l}:{c}: {} {} [{}] {}{note}",
+            paint("fix", AnsiColor::Green.on_default().bold()),
+            f.fix.rule,
+            f.fix.kb,
+            f.fix.message
+        );
+    }
+    for d in &report.diagnostics {
+        let (l, c) = pos(src, d.start);
+        let style = match d.severity {
+            Severity::Error => AnsiColor::Red.on_default().bold(),
+            Severity::Warning => AnsiColor::Yellow.on_default().bold(),
+            Severity::Info => AnsiColor::Blue.on_default().bold(),
+        };
+        let kb =
+            d.kb.as_deref()
+                .map(|k| format!(" [{k}]"))
+                .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{path}:{l}:{c}: {} {}{kb} {}",
+            paint(d.severity.as_str(), style),
+            d.rule,
+            d.message
+        );
+        if let Some(h) = &d.help {
+            let _ = writeln!(out, "  = help: {h}");
+        }
+        if let Some(u) = &d.url {
+            let _ = writeln!(out, "  = docs: {u}");
+        }
+    }
+    if let (Status::Error, Some(reason)) = (report.status, &report.reason) {
+        if report
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Error)
+        {
+            let _ = writeln!(out, "{path}: {reason}");
+        }
+    } else if let (Status::Skipped, Some(reason)) = (report.status, &report.reason) {
+        let _ = writeln!(out, "{path}: skipped: {reason}");
+    }
+    out
+}
+
+fn range_json(src: Option<&SourceText>, start: usize, end: usize) -> (usize, usize, usize, usize) {
+    let (sl, sc) = pos(src, start);
+    let (el, ec) = pos(src, end);
+    (sl, sc, el, ec)
+}
+
+/// The `--format json` document of the contract.
+pub fn json_document(
+    reports: &[FileReport],
+    target: &Target,
+    from: &str,
+    summary: &Summary,
+) -> Value {
+    let files: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let src = r.source.as_ref();
+            let fixes: Vec<Value> = r
+                .fixes
+                .iter()
+                .map(|f| {
+                    let edits: Vec<Value> = f
+                        .fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let (sl, sc, el, ec) = range_json(src, e.start, e.end);
+                            json!({ "start": e.start, "end": e.end, "replacement": e.replacement,
+                                    "start_line": sl, "start_column": sc, "end_line": el, "end_column": ec })
+                        })
+                        .collect();
+                    json!({ "rule": f.fix.rule, "kb": f.fix.kb, "safety": f.fix.safety.as_str(),
+                            "applied": f.applied, "message": f.fix.message, "edits": edits })
+                })
+                .collect();
+            let diagnostics: Vec<Value> = r
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let (sl, sc, el, ec) = range_json(src, d.start, d.end);
+                    json!({ "rule": d.rule, "kb": d.kb, "severity": d.severity.as_str(),
+                            "message": d.message, "help": d.help, "url": d.url,
+                            "start_line": sl, "start_column": sc, "end_line": el, "end_column": ec })
+                })
+                .collect();
+            let mut file = json!({
+                "path": display_path(&r.path),
+                "status": r.status,
+                "fixes": fixes,
+                "diagnostics": diagnostics,
+            });
+            if let Some(reason) = &r.reason {
+                file["reason"] = json!(reason);
+            }
+            if let Some((v, _)) = &r.from {
+                file["from"] = json!(v.to_string());
+            }
+            file
+        })
+        .collect();
+    json!({
+        "version": 1,
+        "from": from,
+        "to": target.to.to_string(),
+        "engine": match target.engine { crate::rules::Engine::Oie => "oie", crate::rules::Engine::Classic => "classic" },
+        "gen3": target.gen3,
+        "files": files,
+        "summary": {
+            "files": summary.files, "changed": summary.changed, "unchanged": summary.unchanged,
+            "skipped": summary.skipped, "errors": summary.errors, "fixes": summary.fixes,
+            "unsafe_fixes": summary.unsafe_fixes, "diagnostics": summary.diagnostics,
+        }
+    })
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    pub fixes: usize,
+    pub unsafe_fixes: usize,
+    pub diagnostics: usize,
+    /// Diagnostics of warning level (things a human must do).
+    pub manual: usize,
+    /// Fixes not in this run's output (unsafe without --unsafe, dropped).
+    pub unapplied: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut s = Summary {
+            files: reports.len(),
+            ..Summary::default()
+        };
+        for r in reports {
+            match r.status {
+                Status::Changed => s.changed += 1,
+                Status::Unchanged => s.unchanged += 1,
+                Status::Skipped => s.skipped += 1,
+                Status::Error => s.errors += 1,
+            }
+            s.fixes += r.fixes.len();
+            s.unsafe_fixes += r
+                .fixes
+                .iter()
+                .filter(|f| f.fix.safety == Safety::Unsafe)
+                .count();
+            s.unapplied += r.fixes.iter().filter(|f| !f.applied).count();
+            s.diagnostics += r.diagnostics.len();
+            s.manual += r
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
+        }
+        s
+    }
+
+    pub fn line(&self, written: bool) -> String {
+        let applied = self.fixes - self.unapplied;
+        let fixes = if written {
+            format!("{applied} fixes applied")
+        } else {
+            format!("{applied} fixes to apply")
+        };
+        let unsafe_note = if self.unapplied > 0 {
+            format!(" ({} more need --unsafe or a human)", self.unapplied)
+        } else {
+            String::new()
+        };
+        format!(
+            "widget-migrate: {} files scanned: {} changed, {} unchanged, {} skipped, {} errors; {fixes}{unsafe_note}; {} manual items",
+            self.files, self.changed, self.unchanged, self.skipped, self.errors, self.manual
+        )
+    }
+}

@@ -1,0 +1,41 @@
+/*
+ * Partner extranet login -- still served from the old page template
+ * (public/legacy-login.html loads the widget from the Okta CDN).
+ * TODO(partners-team): move to src/login.js once partners are migrated.
+ */
+(function ($) {
+  'use strict';
+
+  var orgUrl = 'https://acme.okta.com';
+
+  var signIn = new OktaSignIn({
+    baseUrl: orgUrl,
+    logo: '/img/partner-logo.png',
+    labels: {
+      'primaryauth.title': 'Sign in to Acme',
+      'primaryauth.username.placeholder': 'Partner ID',
+      'enroll.email.title': 'Confirm your email'
+    },
+    country: {
+      'AF': 'Afghanistan (AF)',
+      US: 'United States'
+    },
+    helpLinks: {
+      help: 'https://partners.acme.example/help'
+    }
+  });
+
+  var onSuccess = function (res) {
+    if (res.status === 'SUCCESS') {
+      res.session.setCookieAndRedirect(orgUrl + '/app/acme_extranet/exk1partner/sso/saml');
+    }
+  };
+
+  var onError = function (err) {
+    window.alert('Login is unavailable right now (' + err.message + ')');
+  };
+
+  $(document).ready(function () {
+    signIn.renderEl({ el: '#okta-login-container' }, onSuccess, onError);
+  });
+})(jQuery);
