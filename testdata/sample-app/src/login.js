@@ -30,18 +30,15 @@ const signInConfig = {
     en: {
       'primaryauth.title': 'Sign in to Acme Portal',
       "primaryauth.username.placeholder": "Work email",
-      'primaryauth.submit': 'Log in',
-      remember: 'Keep me logged in',
-      needhelp: 'Trouble signing in?',
       'forgotpassword': 'Forgot your password?',
-      'password.forgot.sendEmail': 'Email me a reset link',
+      'oie.okta_verify.signed_nonce.title': 'Use Okta FastPass',
       // social + device management copy (marketing wanted these reworded)
       'socialauth.yahoo_japan.label': 'Sign in with Yahoo! JAPAN',
       "enroll.mdm.step1": "Copy the enrollment link below",
       [`oie.registeration.is.not.enabled`]: 'Sign-up is closed for now. Ask your Acme admin for an invite.',
       'success.redirect': 'Taking you to the portal\u2026',
-      'enroll.email.title': 'Verify your email address',
-      'backToSignin': 'Back to sign in'
+      'oie.consent.admin.title': 'Acme Portal requests access',
+      'universalLink.button': 'Open Okta Verify'
     },
     fr: {
       'primaryauth.title': 'Connexion au portail Acme',
@@ -52,7 +49,7 @@ const signInConfig = {
     'zh-CN': {
         'primaryauth.title': '登录 Acme 门户',
         'country.label': '国家/地区',
-        'enroll.email.title': '验证您的电子邮件地址'
+        'oie.phone.enroll.smsButton': '发送验证码'
     }
   }
 };

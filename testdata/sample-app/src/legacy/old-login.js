@@ -11,14 +11,14 @@
   var signIn = new OktaSignIn({
     baseUrl: orgUrl,
     logo: '/img/partner-logo.png',
-    labels: {
-      'primaryauth.title': 'Sign in to Acme',
-      'primaryauth.username.placeholder': 'Partner ID',
-      'enroll.email.title': 'Confirm your email'
-    },
-    country: {
-      'AF': 'Afghanistan (AF)',
-      US: 'United States'
+    // i18n replaced the old `labels` option in 2019 (see PARTNER-41)
+    i18n: {
+      en: {
+        'primaryauth.title': 'Sign in to Acme',
+        'primaryauth.username.placeholder': 'Partner ID',
+        'oie.device.code.activate.title': 'Activate your partner device',
+        'country.AF': 'Afghanistan (AF)'
+      }
     },
     helpLinks: {
       help: 'https://partners.acme.example/help'
