@@ -300,7 +300,7 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
                         );
                     }
                 }
-                let findings = text_findings(r, written, &engine.target, color);
+                let findings = text_findings(r, mode == Mode::Check, &engine.target, color);
                 if mode == Mode::Check {
                     emit(&mut stdout, &findings);
                 } else {

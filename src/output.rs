@@ -77,8 +77,10 @@ fn pos(src: Option<&SourceText>, offset: usize) -> (usize, usize) {
     })
 }
 
-/// Diagnostics and pending fixes of one file, as `path:line:col: …` lines.
-pub fn text_findings(report: &FileReport, written: bool, target: &Target, color: bool) -> String {
+/// Diagnostics and fixes of one file, as `path:line:col: …` lines. Fixes that this
+/// run's output already holds (the diff, or the written file) are listed only when
+/// `list_applied` is set (`--check`, which shows no diff).
+pub fn text_findings(report: &FileReport, list_applied: bool, target: &Target, color: bool) -> String {
     let path = display_path(&report.path);
     let src = report.source.as_ref();
     let mut out = String::new();
@@ -97,7 +99,7 @@ pub fn text_findings(report: &FileReport, written: bool, target: &Target, color:
         );
     }
     for f in &report.fixes {
-        if written && f.applied {
+        if f.applied && !list_applied {
             continue;
         }
         let at = f.fix.edits.first().map_or(0, |e| e.start);
@@ -105,7 +107,7 @@ pub fn text_findings(report: &FileReport, written: bool, target: &Target, color:
         let note = match f.fix.safety {
             Safety::Unsafe if !target.allow_unsafe => " (unsafe fix: would need --unsafe)",
             Safety::Unsafe => " (unsafe fix)",
-            _ if f.applied => " (fix available)",
+            _ if f.applied => "",
             _ => " (fix not applied)",
         };
         let _ = writeln!(

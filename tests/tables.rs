@@ -1,0 +1,150 @@
+//! The rule tables in transforms/ are data; these tests keep them honest.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use widget_migrate::rules::{KbFile, RULES, VERSIONS};
+use widget_migrate::transforms::i18n::INDEX;
+use widget_migrate::version::Version;
+
+fn kb_rows() -> BTreeSet<String> {
+    let kb: KbFile = serde_json::from_str(widget_migrate::rules::KB_JSON).unwrap();
+    kb.rows.keys().cloned().collect()
+}
+
+#[test]
+fn rules_have_unique_sorted_namespaced_ids_and_known_kb_rows() {
+    let known = kb_rows();
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "rules.json must be sorted by id");
+    let unique: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "rule ids must be unique");
+    for r in RULES.iter() {
+        let (section, name) = r.id.split_once('/').expect("ids are namespaced by section");
+        assert_eq!(section, r.section.as_str(), "{}: namespace must be its section", r.id);
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: kebab-case",
+            r.id
+        );
+        assert!(!r.kb.is_empty(), "{}: names its knowledge-base rows", r.id);
+        for kb in &r.kb {
+            assert!(known.contains(kb), "{}: unknown kb row {kb}", r.id);
+        }
+        assert!(r.docs.starts_with("https://"), "{}: docs link", r.id);
+        assert!(!r.message.is_empty() && !r.help.is_empty(), "{}: message and help", r.id);
+        if let (Some(a), Some(b)) = (r.since, r.until) {
+            assert!(a < b, "{}: since < until", r.id);
+        }
+    }
+}
+
+#[test]
+fn versions_are_sorted_and_bound_the_known_range() {
+    let v: serde_json::Value = serde_json::from_str(widget_migrate::rules::VERSIONS_JSON).unwrap();
+    let known: Vec<Version> = v["known"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| Version::parse(s.as_str().unwrap()).unwrap())
+        .collect();
+    let mut sorted = known.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(known, sorted);
+    assert_eq!(known.first(), Some(&VERSIONS.oldest));
+    assert_eq!(known.last(), Some(&VERSIONS.newest));
+}
+
+fn rule_kb(id: &str) -> HashSet<String> {
+    RULES.iter().find(|r| r.id == id).unwrap().kb.iter().cloned().collect()
+}
+
+fn is_key(k: &str) -> bool {
+    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+#[test]
+fn i18n_table_is_consistent() {
+    let t = &INDEX.table;
+    let newest = VERSIONS.newest;
+    let rename_kb = rule_kb("i18n/rename-key");
+    let split_kb = rule_kb("i18n/split-key");
+    let oie_kb = rule_kb("i18n/oie-key");
+    let classic_kb = rule_kb("i18n/classic-only-key");
+    let mut olds = HashSet::new();
+    for r in &t.renames {
+        assert!(rename_kb.contains(&r.kb), "rename {} uses {} not listed by i18n/rename-key", r.from, r.kb);
+        assert!(is_key(&r.from) && is_key(&r.to) && r.from != r.to, "rename {} -> {}", r.from, r.to);
+        assert!(r.since <= newest);
+        assert!(olds.insert(r.from.as_str()), "duplicate old key {}", r.from);
+    }
+    for s in &t.splits {
+        assert!(split_kb.contains(&s.kb), "split {} uses {}", s.from, s.kb);
+        assert!(s.candidates.len() >= 2 && s.candidates.iter().all(|c| is_key(c)));
+        assert!(olds.insert(s.from.as_str()), "duplicate old key {}", s.from);
+    }
+    for o in &t.oie_keys {
+        assert!(oie_kb.contains(&o.kb));
+        assert!(is_key(&o.to));
+        assert!(olds.insert(o.from.as_str()), "duplicate old key {}", o.from);
+    }
+    for r in &t.removed {
+        assert!(r.since <= newest && is_key(&r.key));
+        assert!(olds.insert(r.key.as_str()), "removed key {} is also renamed", r.key);
+    }
+    let mut classic = HashSet::new();
+    for c in &t.classic_only {
+        assert!(classic_kb.contains(&c.kb), "{} uses {}", c.key, c.kb);
+        assert!(classic.insert(c.key.as_str()), "duplicate classic-only key {}", c.key);
+    }
+    // Sorted by version, so the table reads as a release history.
+    assert!(t.renames.windows(2).all(|w| w[0].since <= w[1].since));
+    assert!(t.splits.windows(2).all(|w| w[0].since <= w[1].since));
+    assert!(t.removed.windows(2).all(|w| w[0].since <= w[1].since));
+    // Chains move forward in time and end.
+    let by_from: HashMap<&str, &widget_migrate::transforms::i18n::Rename> =
+        t.renames.iter().map(|r| (r.from.as_str(), r)).collect();
+    for r in &t.renames {
+        let mut cur = r;
+        for _ in 0..=t.renames.len() {
+            match by_from.get(cur.to.as_str()) {
+                Some(next) => {
+                    assert!(next.since > cur.since, "chain {} -> {} goes back in time", cur.from, next.to);
+                    cur = next;
+                }
+                None => break,
+            }
+        }
+        assert!(!by_from.contains_key(cur.to.as_str()), "rename chain from {} does not end", r.from);
+    }
+    // Every I-row of the knowledge base that is a rename, split or OIE key is covered.
+    let used: HashSet<&str> = t
+        .renames
+        .iter()
+        .map(|r| r.kb.as_str())
+        .chain(t.splits.iter().map(|s| s.kb.as_str()))
+        .chain(t.oie_keys.iter().map(|o| o.kb.as_str()))
+        .chain(t.classic_only.iter().map(|c| c.kb.as_str()))
+        .collect();
+    for n in 1..=34 {
+        let row = format!("I{n}");
+        assert!(used.contains(row.as_str()), "{row} has no table entry");
+    }
+}
+
+#[test]
+fn every_rule_has_fixtures() {
+    let root = common::repo().join("testdata/fixtures");
+    let mut seen = String::new();
+    for case in std::fs::read_dir(&root).unwrap() {
+        if let Ok(t) = std::fs::read_to_string(case.unwrap().path().join("expected.txt")) {
+            seen.push_str(&t);
+        }
+    }
+    for r in RULES.iter() {
+        assert!(seen.contains(&format!(" {} [", r.id)), "rule {} appears in no fixture's expected.txt", r.id);
+    }
+}
