@@ -125,11 +125,6 @@ pub struct Engine {
     pub detector: Detector,
 }
 
-enum Analysis {
-    Parsed(Findings),
-    Failed(ParseError),
-}
-
 impl Engine {
     pub fn new(target: Target) -> Self {
         Engine {
@@ -236,7 +231,6 @@ impl Engine {
         }
     }
 
-    /// The pass loop: apply what is allowed, re-parse, repeat until nothing changes.
     fn fix_file(
         &self,
         report: &mut FileReport,
@@ -244,164 +238,343 @@ impl Engine {
         kind: FileKind,
         from: Version,
     ) {
-        let original = source.text.as_str();
         let bom = source.bom_len();
-        let mut current = original.to_string();
-        let mut record = Record::default();
-        let mut applied: Vec<Fix> = Vec::new();
-        let mut broken: Vec<Fix> = Vec::new();
-        let mut engine_diags: Vec<Diagnostic> = Vec::new();
-        // The state before the last pass, to roll back to if its result does not parse.
-        let mut previous: Option<(String, Record, usize, Findings, Vec<Fix>)> = None;
-        let mut passes = 0;
-        let findings = loop {
-            passes += 1;
-            let findings = match self.analyze(&current, bom, kind, from) {
-                Analysis::Parsed(f) => f,
-                Analysis::Failed(e) => match previous.take() {
-                    None => {
-                        let lc = source.line_col(e.offset);
-                        report.status = Status::Error;
-                        report.reason = Some(format!("{}:{}: {}", lc.line, lc.column, e.message));
-                        report.diagnostics.push(Diagnostic::core(
-                            "core/parse-error",
-                            Severity::Error,
-                            format!("cannot parse: {}; the file was left untouched", e.message),
-                            e.offset..e.offset,
-                        ));
-                        return;
-                    }
-                    Some((text, rec, n_applied, findings, chosen)) => {
-                        // The last pass broke the syntax: find the fixes that do it alone.
-                        current = text;
-                        record = rec;
-                        applied.truncate(n_applied);
-                        let mut culprits: Vec<Fix> = chosen
-                            .iter()
-                            .filter(|f| {
-                                let alone = apply_edits(&current, &f.edits);
-                                js::parse(
-                                    &alone[bom..],
-                                    match kind {
-                                        FileKind::Js(d) => d,
-                                    },
-                                    bom,
-                                )
-                                .is_err()
-                            })
-                            .cloned()
-                            .collect();
-                        if culprits.is_empty() {
-                            culprits = chosen;
-                        }
-                        for f in &culprits {
-                            let at = f.edits.first().map_or(0, |e| e.start);
-                            engine_diags.push(Diagnostic::core(
-                                "core/fix-broke-syntax",
-                                Severity::Error,
-                                format!(
-                                    "the fix of {} ({}) would break the syntax of this file, so it was dropped: {}",
-                                    f.rule, f.kb, f.message
-                                ),
-                                at..at,
-                            ));
-                        }
-                        broken.extend(culprits);
-                        if passes > MAX_PASSES {
-                            break findings;
-                        }
-                        findings
-                    }
-                },
-            };
-            let candidates: Vec<&Fix> = findings
-                .fixes
-                .iter()
-                .filter(|f| self.allowed(f) && !broken.contains(f))
-                .collect();
-            let chosen: Vec<Fix> = select_non_overlapping(candidates)
-                .into_iter()
-                .cloned()
-                .collect();
-            if chosen.is_empty() {
-                break findings;
-            }
-            if passes >= MAX_PASSES {
+        let FileKind::Js(dialect) = kind;
+        let outcome = fix_loop(
+            &source.text,
+            |text| self.analyze(text, bom, kind, from),
+            |text| js::parse(&text[bom..], dialect, bom).is_ok(),
+            |f| self.allowed(f),
+        );
+        match outcome {
+            Err(LoopError::Unparsable(e)) => {
+                let lc = source.line_col(e.offset);
                 report.status = Status::Error;
-                report.reason = Some(format!(
-                    "fixes did not settle after {MAX_PASSES} passes; the file was left untouched"
+                report.reason = Some(format!("{}:{}: {}", lc.line, lc.column, e.message));
+                report.diagnostics.push(Diagnostic::core(
+                    "core/parse-error",
+                    Severity::Error,
+                    format!("cannot parse: {}; the file was left untouched", e.message),
+                    e.offset..e.offset,
                 ));
+            }
+            Err(LoopError::NoConvergence) => {
+                let msg = format!(
+                    "fixes did not settle after {MAX_PASSES} passes; the file was left untouched"
+                );
+                report.status = Status::Error;
                 report.diagnostics.push(Diagnostic::core(
                     "core/no-convergence",
                     Severity::Error,
-                    report.reason.clone().unwrap_or_default(),
+                    msg.clone(),
                     0..0,
                 ));
-                return;
+                report.reason = Some(msg);
             }
-            let next = apply_edits(&current, chosen.iter().flat_map(|f| &f.edits));
-            let before = (current.clone(), record.clone(), applied.len());
-            // The edits of one pass are all in the coordinates of `current`. Recorded
-            // from the last to the first, each lands before every edit recorded so far
-            // in this pass, where those coordinates still hold.
-            let mut pass_edits: Vec<(&Edit, usize)> = Vec::new();
-            for f in &chosen {
-                let owner = applied.len();
-                pass_edits.extend(f.edits.iter().map(|e| (e, owner)));
-                applied.push(f.clone());
+            Err(LoopError::Internal) => {
+                report.status = Status::Error;
+                report.reason =
+                    Some("internal error: recorded edits do not reproduce the output; the file was left untouched".into());
             }
-            pass_edits.sort_by_key(|(e, _)| std::cmp::Reverse((e.start, e.end)));
-            for (e, owner) in pass_edits {
-                record.push(&current, e, owner);
+            Ok(done) => {
+                report.fixes = done.fixes;
+                report.diagnostics = done.diagnostics;
+                if done.output != source.text {
+                    report.status = Status::Changed;
+                    report.output = Some(done.output);
+                }
             }
-            current = next;
-            previous = Some((before.0, before.1, before.2, findings, chosen));
-        };
+        }
+    }
+}
 
-        // The record must reproduce the result exactly: a defect here must not reach the disk.
-        if apply_edits(original, record.all_edits()) != current {
-            report.status = Status::Error;
-            report.reason = Some("internal error: recorded edits do not reproduce the output; the file was left untouched".into());
-            return;
+/// What analysing one version of a file's text gives.
+pub enum Analysis {
+    Parsed(Findings),
+    Failed(ParseError),
+}
+
+#[derive(Debug)]
+pub enum LoopError {
+    /// The original text does not parse.
+    Unparsable(ParseError),
+    /// Fixes kept coming for `MAX_PASSES` passes.
+    NoConvergence,
+    /// The recorded edits do not reproduce the output (a defect; nothing is written).
+    Internal,
+}
+
+#[derive(Debug)]
+pub struct LoopOutcome {
+    pub output: String,
+    /// Applied fixes first (in order of position), then the ones left pending;
+    /// all edits in the coordinates of the original text.
+    pub fixes: Vec<ReportedFix>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The pass loop: analyse, apply the allowed fixes that do not overlap, re-analyse the
+/// result (which re-parses it), and repeat until no allowed fix is left. A pass whose
+/// result does not parse is rolled back; the fixes that break the syntax on their own
+/// are dropped and reported, the others go on.
+pub fn fix_loop(
+    original: &str,
+    mut analyze: impl FnMut(&str) -> Analysis,
+    parses: impl Fn(&str) -> bool,
+    allowed: impl Fn(&Fix) -> bool,
+) -> Result<LoopOutcome, LoopError> {
+    struct Pass {
+        text: String,
+        record: Record,
+        applied: usize,
+        findings: Findings,
+        chosen: Vec<Fix>,
+    }
+    let mut current = original.to_string();
+    let mut record = Record::default();
+    let mut applied: Vec<Fix> = Vec::new();
+    let mut broken: Vec<Fix> = Vec::new();
+    let mut engine_diags: Vec<Diagnostic> = Vec::new();
+    let mut previous: Option<Pass> = None;
+    let mut passes = 0;
+    let findings = loop {
+        passes += 1;
+        if passes > MAX_PASSES {
+            return Err(LoopError::NoConvergence);
         }
-        let to_orig = |e: &Edit| {
-            Edit::replace(
-                record.to_original(e.start)..record.to_original(e.end),
-                e.replacement.clone(),
-            )
+        let findings = match analyze(&current) {
+            Analysis::Parsed(f) => f,
+            Analysis::Failed(e) => {
+                let Some(prev) = previous.take() else {
+                    return Err(LoopError::Unparsable(e));
+                };
+                // The last pass broke the syntax: roll back, find the fixes that do it alone.
+                current = prev.text;
+                record = prev.record;
+                applied.truncate(prev.applied);
+                let mut culprits: Vec<Fix> = prev
+                    .chosen
+                    .iter()
+                    .filter(|f| !parses(&apply_edits(&current, &f.edits)))
+                    .cloned()
+                    .collect();
+                if culprits.is_empty() {
+                    culprits = prev.chosen;
+                }
+                for f in &culprits {
+                    let at = f.edits.first().map_or(0, |e| e.start);
+                    engine_diags.push(Diagnostic::core(
+                        "core/fix-broke-syntax",
+                        Severity::Error,
+                        format!(
+                            "the fix of {} ({}) would break the syntax of this file, so it was dropped: {}",
+                            f.rule, f.kb, f.message
+                        ),
+                        at..at,
+                    ));
+                }
+                broken.extend(culprits);
+                prev.findings
+            }
         };
-        for (i, f) in applied.into_iter().enumerate() {
-            let edits = record.edits_of(i);
-            report.fixes.push(ReportedFix {
-                fix: Fix { edits, ..f },
-                applied: true,
-            });
-        }
-        for f in findings
+        let candidates = findings
             .fixes
             .iter()
-            .filter(|f| !self.allowed(f) || broken.contains(f))
-        {
-            let edits = f.edits.iter().map(to_orig).collect();
-            report.fixes.push(ReportedFix {
-                fix: Fix { edits, ..f.clone() },
-                applied: false,
-            });
+            .filter(|f| allowed(f) && !broken.contains(f));
+        let chosen: Vec<Fix> = select_non_overlapping(candidates)
+            .into_iter()
+            .cloned()
+            .collect();
+        if chosen.is_empty() {
+            break findings;
         }
-        for mut d in findings.diagnostics.into_iter().chain(engine_diags) {
+        let next = apply_edits(&current, chosen.iter().flat_map(|f| &f.edits));
+        let before = (current.clone(), record.clone(), applied.len());
+        // The edits of one pass are all in the coordinates of `current`. Recorded from
+        // the last to the first, each lands before every edit recorded so far in this
+        // pass, where those coordinates still hold.
+        let mut pass_edits: Vec<(&Edit, usize)> = Vec::new();
+        for f in &chosen {
+            let owner = applied.len();
+            pass_edits.extend(f.edits.iter().map(|e| (e, owner)));
+            applied.push(f.clone());
+        }
+        pass_edits.sort_by_key(|(e, _)| std::cmp::Reverse((e.start, e.end)));
+        for (e, owner) in pass_edits {
+            record.push(&current, e, owner);
+        }
+        current = next;
+        previous = Some(Pass {
+            text: before.0,
+            record: before.1,
+            applied: before.2,
+            findings,
+            chosen,
+        });
+    };
+
+    // The record must reproduce the result exactly: a defect here must not reach the disk.
+    if apply_edits(original, record.all_edits()) != current {
+        return Err(LoopError::Internal);
+    }
+    let to_orig = |e: &Edit| {
+        Edit::replace(
+            record.to_original(e.start)..record.to_original(e.end),
+            e.replacement.clone(),
+        )
+    };
+    let mut fixes: Vec<ReportedFix> = applied
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| ReportedFix {
+            fix: Fix {
+                edits: record.edits_of(i),
+                ..f
+            },
+            applied: true,
+        })
+        .collect();
+    for f in findings
+        .fixes
+        .iter()
+        .filter(|f| !allowed(f) || broken.contains(f))
+    {
+        let edits = f.edits.iter().map(to_orig).collect();
+        fixes.push(ReportedFix {
+            fix: Fix { edits, ..f.clone() },
+            applied: false,
+        });
+    }
+    fixes.sort_by_key(|f| f.fix.edits.first().map_or(0, |e| e.start));
+    let mut diagnostics: Vec<Diagnostic> = findings
+        .diagnostics
+        .into_iter()
+        .chain(engine_diags)
+        .map(|mut d| {
             d.start = record.to_original(d.start);
             d.end = record.to_original(d.end).max(d.start);
-            report.diagnostics.push(d);
+            d
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (d.start, d.rule.clone()));
+    Ok(LoopOutcome {
+        output: current,
+        fixes,
+        diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(rule: &'static str, edits: Vec<Edit>) -> Fix {
+        Fix {
+            rule,
+            kb: "I1".into(),
+            safety: Safety::Safe,
+            message: rule.into(),
+            edits,
         }
-        report
-            .fixes
-            .sort_by_key(|f| f.fix.edits.first().map_or(0, |e| e.start));
-        report
+    }
+
+    /// A toy language: the text parses unless it holds `!`.
+    fn parses(t: &str) -> bool {
+        !t.contains('!')
+    }
+
+    fn toy(rules: impl Fn(&str) -> Vec<Fix>) -> impl FnMut(&str) -> Analysis {
+        move |t| {
+            if parses(t) {
+                Analysis::Parsed(Findings {
+                    fixes: rules(t),
+                    diagnostics: Vec::new(),
+                })
+            } else {
+                Analysis::Failed(ParseError {
+                    offset: t.find('!').unwrap_or(0),
+                    message: "bang".into(),
+                })
+            }
+        }
+    }
+
+    #[test]
+    fn overlapping_fixes_take_two_passes_and_map_to_the_original() {
+        // Rule a: "ab" -> "AB"; rule b: "bc" (any case) -> "BCD". Both match "abc" and overlap.
+        let rules = |t: &str| {
+            let mut v = Vec::new();
+            if let Some(i) = t.find("ab") {
+                v.push(fix("t/a", vec![Edit::replace(i..i + 2, "AB")]));
+            }
+            if let Some(i) = t
+                .to_lowercase()
+                .find("bc")
+                .filter(|&i| &t[i..i + 2] != "BC")
+            {
+                v.push(fix("t/b", vec![Edit::replace(i..i + 2, "BCD")]));
+            }
+            v
+        };
+        let out = fix_loop("xabc", toy(rules), parses, |_| true).unwrap();
+        assert_eq!(out.output, "xABCD");
+        let applied: Vec<&ReportedFix> = out.fixes.iter().filter(|f| f.applied).collect();
+        assert_eq!(applied.len(), 2, "b waited for the second pass");
+        // The second fix landed inside the first one's rewrite: the edits were merged so
+        // that, in original coordinates, they still rebuild the output.
+        let rebuilt = apply_edits("xabc", applied.iter().flat_map(|f| &f.fix.edits));
+        assert_eq!(rebuilt, out.output);
+    }
+
+    #[test]
+    fn a_fix_that_breaks_syntax_is_dropped_and_the_others_stay() {
+        let rules = |t: &str| {
+            let mut v = Vec::new();
+            if let Some(i) = t.find("old") {
+                v.push(fix("t/good", vec![Edit::replace(i..i + 3, "new")]));
+            }
+            if let Some(i) = t.find("x") {
+                v.push(fix("t/bad", vec![Edit::replace(i..i + 1, "!")]));
+            }
+            v
+        };
+        let out = fix_loop("old x", toy(rules), parses, |_| true).unwrap();
+        assert_eq!(out.output, "new x");
+        assert!(out
             .diagnostics
-            .sort_by_key(|d| (d.start, d.rule.clone()));
-        if current != original {
-            report.status = Status::Changed;
-            report.output = Some(current);
-        }
+            .iter()
+            .any(|d| d.rule == "core/fix-broke-syntax" && d.message.contains("t/bad")));
+        assert!(out
+            .fixes
+            .iter()
+            .any(|f| f.fix.rule == "t/bad" && !f.applied));
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_an_error() {
+        let rules = |t: &str| vec![fix("t/grow", vec![Edit::insert(t.len(), "a")])];
+        assert!(matches!(
+            fix_loop("", toy(rules), parses, |_| true),
+            Err(LoopError::NoConvergence)
+        ));
+    }
+
+    #[test]
+    fn unparsable_input_is_an_error_and_disallowed_fixes_stay_pending() {
+        assert!(matches!(
+            fix_loop("a!", toy(|_| Vec::new()), parses, |_| true),
+            Err(LoopError::Unparsable(_))
+        ));
+        let rules = |t: &str| match t.find('u') {
+            Some(i) => vec![Fix {
+                safety: Safety::Unsafe,
+                ..fix("t/u", vec![Edit::replace(i..i + 1, "U")])
+            }],
+            None => Vec::new(),
+        };
+        let out = fix_loop("u", toy(rules), parses, |f| f.safety == Safety::Safe).unwrap();
+        assert_eq!(out.output, "u");
+        assert_eq!(out.fixes.len(), 1);
+        assert!(!out.fixes[0].applied);
     }
 }

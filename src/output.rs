@@ -80,7 +80,12 @@ fn pos(src: Option<&SourceText>, offset: usize) -> (usize, usize) {
 /// Diagnostics and fixes of one file, as `path:line:col: …` lines. Fixes that this
 /// run's output already holds (the diff, or the written file) are listed only when
 /// `list_applied` is set (`--check`, which shows no diff).
-pub fn text_findings(report: &FileReport, list_applied: bool, target: &Target, color: bool) -> String {
+pub fn text_findings(
+    report: &FileReport,
+    list_applied: bool,
+    target: &Target,
+    color: bool,
+) -> String {
     let path = display_path(&report.path);
     let src = report.source.as_ref();
     let mut out = String::new();

@@ -36,11 +36,25 @@ new OktaSignIn({\n  i18n: {\n    en: {\n      // kept\n      'oie.session.expire
 fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
     let dry = sample_copy();
     let out = run_in(dry.path(), &["--dry-run", "--color", "never", "."]);
-    assert_eq!(out.status.code(), Some(1), "fixes pending: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "fixes pending: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let patch = String::from_utf8(out.stdout).unwrap();
-    assert!(patch.contains("--- a/src/login.js\n+++ b/src/login.js\n"), "{patch}");
-    assert!(!patch.contains("dist/") && !patch.contains("node_modules"), "ignored folders stay out");
-    assert!(!patch.contains("utils/strings.js"), "objects that never reach the widget are untouched");
+    assert!(
+        patch.contains("--- a/src/login.js\n+++ b/src/login.js\n"),
+        "{patch}"
+    );
+    assert!(
+        !patch.contains("dist/") && !patch.contains("node_modules"),
+        "ignored folders stay out"
+    );
+    assert!(
+        !patch.contains("utils/strings.js"),
+        "objects that never reach the widget are untouched"
+    );
     // Dry run writes nothing.
     assert_eq!(tree_bytes(dry.path()), tree_bytes(sample_copy().path()));
 
@@ -52,18 +66,35 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
-    git.stdin.take().unwrap().write_all(patch.as_bytes()).unwrap();
-    assert!(git.wait().unwrap().success(), "git apply rejected the dry-run patch");
+    git.stdin
+        .take()
+        .unwrap()
+        .write_all(patch.as_bytes())
+        .unwrap();
+    assert!(
+        git.wait().unwrap().success(),
+        "git apply rejected the dry-run patch"
+    );
 
     // --write gives the same bytes.
     let written = sample_copy();
     let out = run_in(written.path(), &["--write", "."]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(tree_bytes(applied.path()), tree_bytes(written.path()));
 
     // A second run has nothing to do.
     let again = run_in(written.path(), &["--check", "."]);
-    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stdout));
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
     let json_again = json(&run_in(written.path(), &["--format", "json", "."]));
     assert_eq!(json_again["summary"]["changed"], 0);
     assert_eq!(json_again["summary"]["fixes"], 0);
@@ -75,14 +106,25 @@ fn json_matches_the_contract_and_its_edits_reproduce_the_written_bytes() {
     let before = tree_bytes(tmp.path());
     let out = run_in(tmp.path(), &["--write", "--format", "json", "."]);
     let doc = json(&out);
-    for key in ["version", "from", "to", "engine", "gen3", "files", "summary"] {
+    for key in [
+        "version", "from", "to", "engine", "gen3", "files", "summary",
+    ] {
         assert!(doc.get(key).is_some(), "missing {key}");
     }
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["to"], "7.49.0");
     assert_eq!(doc["engine"], "oie");
     assert_eq!(doc["from"], "3.7.0", "detected from package.json ^3.7.0");
-    for key in ["files", "changed", "unchanged", "skipped", "errors", "fixes", "unsafe_fixes", "diagnostics"] {
+    for key in [
+        "files",
+        "changed",
+        "unchanged",
+        "skipped",
+        "errors",
+        "fixes",
+        "unsafe_fixes",
+        "diagnostics",
+    ] {
         assert!(doc["summary"][key].is_u64(), "summary.{key}");
     }
     let files = doc["files"].as_array().unwrap();
@@ -96,7 +138,15 @@ fn json_matches_the_contract_and_its_edits_reproduce_the_written_bytes() {
     for key in ["rule", "kb", "safety", "applied", "message", "edits"] {
         assert!(fix.get(key).is_some(), "fix.{key}");
     }
-    for key in ["start", "end", "replacement", "start_line", "start_column", "end_line", "end_column"] {
+    for key in [
+        "start",
+        "end",
+        "replacement",
+        "start_line",
+        "start_column",
+        "end_line",
+        "end_column",
+    ] {
         assert!(fix["edits"][0].get(key).is_some(), "edit.{key}");
     }
     for (rel, old) in before {
@@ -112,9 +162,17 @@ fn json_matches_the_contract_and_its_edits_reproduce_the_written_bytes() {
 #[test]
 fn exit_codes() {
     let tmp = tempfile::tempdir().unwrap();
-    write_file(tmp.path(), "clean.js", "new OktaSignIn({ i18n: { en: { 'primaryauth.title': 'Hi' } } });\n");
+    write_file(
+        tmp.path(),
+        "clean.js",
+        "new OktaSignIn({ i18n: { en: { 'primaryauth.title': 'Hi' } } });\n",
+    );
     write_file(tmp.path(), "pending.js", WIDGET_JS);
-    write_file(tmp.path(), "broken.js", "new OktaSignIn({ i18n: { en: { 'oie.session.expired': 'x' } } );\n");
+    write_file(
+        tmp.path(),
+        "broken.js",
+        "new OktaSignIn({ i18n: { en: { 'oie.session.expired': 'x' } } );\n",
+    );
     let code = |args: &[&str]| run_in(tmp.path(), args).status.code();
     assert_eq!(code(&["clean.js"]), Some(0));
     assert_eq!(code(&["pending.js"]), Some(1));
@@ -123,7 +181,10 @@ fn exit_codes() {
     assert_eq!(code(&["missing.js"]), Some(2));
     assert_eq!(code(&["--only", "nope", "clean.js"]), Some(2));
     assert_eq!(code(&["--from", "not-a-version", "clean.js"]), Some(2));
-    assert_eq!(code(&["--from", "7.0.0", "--to", "6.0.0", "clean.js"]), Some(2));
+    assert_eq!(
+        code(&["--from", "7.0.0", "--to", "6.0.0", "clean.js"]),
+        Some(2)
+    );
     // --write applies the safe fix, so nothing is left: 0.
     assert_eq!(code(&["--write", "pending.js"]), Some(0));
     assert_eq!(code(&["--help"]), Some(0));
@@ -138,9 +199,17 @@ fn a_syntax_error_leaves_that_file_untouched_and_the_others_are_fixed() {
     let out = run_in(tmp.path(), &["--write", "."]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("a/broken.js:1:"), "path:line:col on stderr: {stderr}");
-    assert_eq!(std::fs::read_to_string(tmp.path().join("a/broken.js")).unwrap(), broken);
-    assert!(std::fs::read_to_string(tmp.path().join("b/ok.js")).unwrap().contains("'idx.session.expired'"));
+    assert!(
+        stderr.contains("a/broken.js:1:"),
+        "path:line:col on stderr: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("a/broken.js")).unwrap(),
+        broken
+    );
+    assert!(std::fs::read_to_string(tmp.path().join("b/ok.js"))
+        .unwrap()
+        .contains("'idx.session.expired'"));
 }
 
 #[test]
@@ -149,7 +218,12 @@ fn crlf_and_bom_round_trip_outside_the_edit() {
     let original = format!("\u{feff}{}", WIDGET_JS.replace('\n', "\r\n"));
     write_file(tmp.path(), "x.js", &original);
     let out = run_in(tmp.path(), &["--write", "x.js"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let after = std::fs::read(tmp.path().join("x.js")).unwrap();
     let expected = original.replace("'oie.session.expired'", "'idx.session.expired'");
     assert_eq!(after, expected.as_bytes());
@@ -164,7 +238,12 @@ fn stdin_filename_prints_the_rewritten_source() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(WIDGET_JS.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(WIDGET_JS.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
@@ -182,9 +261,21 @@ fn output_is_sorted_and_stable_whatever_the_threads() {
     let first = run_in(tmp.path(), &["-j", "2", "--color", "never", "."]);
     let patch = String::from_utf8(first.stdout.clone()).unwrap();
     let heads: Vec<&str> = patch.lines().filter(|l| l.starts_with("--- a/")).collect();
-    assert_eq!(heads, ["--- a/a.js", "--- a/b/c/d.js", "--- a/e.ts", "--- a/m/n.js", "--- a/z.js"]);
+    assert_eq!(
+        heads,
+        [
+            "--- a/a.js",
+            "--- a/b/c/d.js",
+            "--- a/e.ts",
+            "--- a/m/n.js",
+            "--- a/z.js"
+        ]
+    );
     for _ in 0..3 {
-        assert_eq!(run_in(tmp.path(), &["-j", "2", "--color", "never", "."]).stdout, first.stdout);
+        assert_eq!(
+            run_in(tmp.path(), &["-j", "2", "--color", "never", "."]).stdout,
+            first.stdout
+        );
     }
     let one = run_in(tmp.path(), &["-j", "1", "--color", "never", "."]);
     assert_eq!(one.stdout, first.stdout);
@@ -198,17 +289,35 @@ fn walker_honours_ignore_files_and_skips_vendor_folders_unless_named() {
     write_file(tmp.path(), "node_modules/pkg/w.js", WIDGET_JS);
     write_file(tmp.path(), "dist/w.js", WIDGET_JS);
     write_file(tmp.path(), "src/w.js", WIDGET_JS);
-    write_file(tmp.path(), "src/types.d.ts", "declare const OktaSignIn: any;\n");
+    write_file(
+        tmp.path(),
+        "src/types.d.ts",
+        "declare const OktaSignIn: any;\n",
+    );
     write_file(tmp.path(), "README.md", "OktaSignIn\n");
     let scanned = |args: &[&str]| -> Vec<String> {
         let doc = json(&run_in(tmp.path(), args));
-        doc["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()).collect()
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
     };
     assert_eq!(scanned(&["--format", "json", "."]), ["src/w.js"]);
-    assert_eq!(scanned(&["--format", "json", "--no-ignore", "."]), ["generated/w.js", "src/w.js"]);
+    assert_eq!(
+        scanned(&["--format", "json", "--no-ignore", "."]),
+        ["generated/w.js", "src/w.js"]
+    );
     assert_eq!(scanned(&["--format", "json", "dist"]), ["dist/w.js"]);
-    assert_eq!(scanned(&["--format", "json", "node_modules/pkg/w.js"]), ["node_modules/pkg/w.js"]);
-    let named = json(&run_in(tmp.path(), &["--format", "json", "README.md", "src/types.d.ts"]));
+    assert_eq!(
+        scanned(&["--format", "json", "node_modules/pkg/w.js"]),
+        ["node_modules/pkg/w.js"]
+    );
+    let named = json(&run_in(
+        tmp.path(),
+        &["--format", "json", "README.md", "src/types.d.ts"],
+    ));
     for f in named["files"].as_array().unwrap() {
         assert_eq!(f["status"], "skipped", "{f}");
         assert!(f["reason"].as_str().is_some());
@@ -223,7 +332,10 @@ fn non_utf8_files_are_skipped_with_a_reason_and_never_written() {
     std::fs::write(tmp.path().join("latin1.js"), &bytes).unwrap();
     let doc = json(&run_in(tmp.path(), &["--write", "--format", "json", "."]));
     assert_eq!(doc["files"][0]["status"], "skipped");
-    assert!(doc["files"][0]["reason"].as_str().unwrap().contains("UTF-8"));
+    assert!(doc["files"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
     assert_eq!(std::fs::read(tmp.path().join("latin1.js")).unwrap(), bytes);
 }
 
@@ -234,11 +346,20 @@ fn check_writes_nothing_and_lists_findings_on_stdout() {
     let out = run_in(tmp.path(), &["--check", "--color", "never", "."]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("w.js:6:7: fix i18n/rename-key [I11]"), "{stdout}");
+    assert!(
+        stdout.contains("w.js:6:7: fix i18n/rename-key [I11]"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("+++"), "no diff in --check");
-    assert_eq!(std::fs::read_to_string(tmp.path().join("w.js")).unwrap(), WIDGET_JS);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("w.js")).unwrap(),
+        WIDGET_JS
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 files scanned"), "summary on stderr: {stderr}");
+    assert!(
+        stderr.contains("1 files scanned"),
+        "summary on stderr: {stderr}"
+    );
 }
 
 #[test]
@@ -249,10 +370,20 @@ fn unsafe_fixes_need_the_flag() {
     let out = run_in(tmp.path(), &["--write", "w.js"]);
     assert_eq!(out.status.code(), Some(1), "unsafe fix left pending");
     assert!(String::from_utf8_lossy(&out.stderr).contains("would need --unsafe"));
-    assert_eq!(std::fs::read_to_string(tmp.path().join("w.js")).unwrap(), src);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("w.js")).unwrap(),
+        src
+    );
     let out = run_in(tmp.path(), &["--write", "--unsafe", "w.js"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(std::fs::read_to_string(tmp.path().join("w.js")).unwrap().contains("'oie.remember': 'Keep me'"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(tmp.path().join("w.js"))
+        .unwrap()
+        .contains("'oie.remember': 'Keep me'"));
     let classic = run_in(tmp.path(), &["--engine", "classic", "w.js"]);
     assert_eq!(classic.status.code(), Some(0));
 }
@@ -263,11 +394,22 @@ fn write_refuses_dirty_git_files_unless_allowed() {
     let git = |args: &[&str]| {
         let ok = Command::new("git")
             .current_dir(tmp.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .output()
             .unwrap();
-        assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
     };
     git(&["init", "-q"]);
     write_file(tmp.path(), "w.js", WIDGET_JS);
@@ -278,7 +420,10 @@ fn write_refuses_dirty_git_files_unless_allowed() {
     let out = run_in(tmp.path(), &["--write", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("uncommitted changes"));
-    assert_eq!(std::fs::read_to_string(tmp.path().join("w.js")).unwrap(), edited);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("w.js")).unwrap(),
+        edited
+    );
     let out = run_in(tmp.path(), &["--write", "--allow-dirty", "."]);
     assert_eq!(out.status.code(), Some(0));
     // A clean committed file is written without the flag.
@@ -286,7 +431,10 @@ fn write_refuses_dirty_git_files_unless_allowed() {
     write_file(tmp.path(), "v.js", WIDGET_JS);
     git(&["add", "v.js"]);
     git(&["commit", "-qm", "v"]);
-    assert_eq!(run_in(tmp.path(), &["--write", "v.js"]).status.code(), Some(0));
+    assert_eq!(
+        run_in(tmp.path(), &["--write", "v.js"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -296,9 +444,18 @@ fn write_keeps_permissions() {
     write_file(tmp.path(), "w.js", WIDGET_JS);
     let p = tmp.path().join("w.js");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-    assert_eq!(run_in(tmp.path(), &["--write", "w.js"]).status.code(), Some(0));
-    assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
-    let leftovers: Vec<_> = files(tmp.path()).into_iter().filter(|f| f.to_string_lossy().contains(".tmp")).collect();
+    assert_eq!(
+        run_in(tmp.path(), &["--write", "w.js"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<_> = files(tmp.path())
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -308,7 +465,17 @@ fn patch_file_holds_the_whole_run() {
     write_file(tmp.path(), "a.js", WIDGET_JS);
     write_file(tmp.path(), "b.js", WIDGET_JS);
     let patch = tmp.path().join("run.patch");
-    let out = run_in(tmp.path(), &["--color", "never", "--patch-file", patch.to_str().unwrap(), "a.js", "b.js"]);
+    let out = run_in(
+        tmp.path(),
+        &[
+            "--color",
+            "never",
+            "--patch-file",
+            patch.to_str().unwrap(),
+            "a.js",
+            "b.js",
+        ],
+    );
     assert_eq!(std::fs::read(&patch).unwrap(), out.stdout);
 }
 
@@ -317,10 +484,18 @@ fn colour_follows_the_flag_and_no_color() {
     let tmp = tempfile::tempdir().unwrap();
     write_file(tmp.path(), "w.js", WIDGET_JS);
     let always = run_in(tmp.path(), &["--color", "always", "w.js"]);
-    assert!(always.stdout.contains(&0x1b), "--color always colours the diff");
+    assert!(
+        always.stdout.contains(&0x1b),
+        "--color always colours the diff"
+    );
     let piped = run_in(tmp.path(), &["w.js"]);
     assert!(!piped.stdout.contains(&0x1b), "no colour when piped");
-    let no_color = bin().current_dir(tmp.path()).env("NO_COLOR", "1").args(["--color", "auto", "w.js"]).output().unwrap();
+    let no_color = bin()
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .args(["--color", "auto", "w.js"])
+        .output()
+        .unwrap();
     assert!(!no_color.stdout.contains(&0x1b));
 }
 
@@ -333,11 +508,17 @@ fn rules_lists_every_rule_with_its_kb_rows() {
     let rename = rules.iter().find(|r| r["id"] == "i18n/rename-key").unwrap();
     assert!(rename["kb"].as_array().unwrap().iter().any(|k| k == "I9"));
     assert_eq!(rename["safety"], "safe");
-    assert!(rename["entries"].as_array().unwrap().iter().any(|e| e["from"] == "socialauth.yahoo_japan.label"
-        && e["to"] == "socialauth.yahoojp.label"
-        && e["since"] == "5.13.0"));
+    assert!(rename["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["from"] == "socialauth.yahoo_japan.label"
+            && e["to"] == "socialauth.yahoojp.label"
+            && e["since"] == "5.13.0"));
     for r in rules {
-        for key in ["id", "section", "kb", "safety", "engine", "gen", "since", "until", "message", "docs"] {
+        for key in [
+            "id", "section", "kb", "safety", "engine", "gen", "since", "until", "message", "docs",
+        ] {
             assert!(r.get(key).is_some(), "{key} in {r}");
         }
     }
@@ -351,14 +532,32 @@ fn version_is_detected_from_the_nearest_manifest_or_cdn_url() {
     let tmp = tempfile::tempdir().unwrap();
     // 5.13.0 renamed the yahoo key; code written for 5.16 is not touched by that rename.
     let src = "new OktaSignIn({ i18n: { en: { 'socialauth.yahoo_japan.label': 'Y' } } });\n";
-    write_file(tmp.path(), "new/package.json", r#"{"dependencies":{"@okta/okta-signin-widget":"~5.16.0"}}"#);
+    write_file(
+        tmp.path(),
+        "new/package.json",
+        r#"{"dependencies":{"@okta/okta-signin-widget":"~5.16.0"}}"#,
+    );
     write_file(tmp.path(), "new/src/w.js", src);
-    write_file(tmp.path(), "old/package-lock.json", r#"{"packages":{"node_modules/@okta/okta-signin-widget":{"version":"5.2.1"}}}"#);
+    write_file(
+        tmp.path(),
+        "old/package-lock.json",
+        r#"{"packages":{"node_modules/@okta/okta-signin-widget":{"version":"5.2.1"}}}"#,
+    );
     write_file(tmp.path(), "old/src/w.js", src);
-    let cdn = format!("// https://global.oktacdn.com/okta-signin-widget/4.5.0/js/okta-sign-in.min.js\n{src}");
+    let cdn = format!(
+        "// https://global.oktacdn.com/okta-signin-widget/4.5.0/js/okta-sign-in.min.js\n{src}"
+    );
     write_file(tmp.path(), "cdn/w.js", &cdn);
     let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
-    let file = |p: &str| doc["files"].as_array().unwrap().iter().find(|f| f["path"] == p).unwrap().clone();
+    let file = |p: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(file("new/src/w.js")["from"], "5.16.0");
     assert_eq!(file("new/src/w.js")["status"], "unchanged");
     assert_eq!(file("old/src/w.js")["from"], "5.2.1");

@@ -23,9 +23,17 @@ fn rules_have_unique_sorted_namespaced_ids_and_known_kb_rows() {
     assert_eq!(unique.len(), ids.len(), "rule ids must be unique");
     for r in RULES.iter() {
         let (section, name) = r.id.split_once('/').expect("ids are namespaced by section");
-        assert_eq!(section, r.section.as_str(), "{}: namespace must be its section", r.id);
+        assert_eq!(
+            section,
+            r.section.as_str(),
+            "{}: namespace must be its section",
+            r.id
+        );
         assert!(
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: kebab-case",
             r.id
         );
@@ -34,7 +42,11 @@ fn rules_have_unique_sorted_namespaced_ids_and_known_kb_rows() {
             assert!(known.contains(kb), "{}: unknown kb row {kb}", r.id);
         }
         assert!(r.docs.starts_with("https://"), "{}: docs link", r.id);
-        assert!(!r.message.is_empty() && !r.help.is_empty(), "{}: message and help", r.id);
+        assert!(
+            !r.message.is_empty() && !r.help.is_empty(),
+            "{}: message and help",
+            r.id
+        );
         if let (Some(a), Some(b)) = (r.since, r.until) {
             assert!(a < b, "{}: since < until", r.id);
         }
@@ -59,11 +71,20 @@ fn versions_are_sorted_and_bound_the_known_range() {
 }
 
 fn rule_kb(id: &str) -> HashSet<String> {
-    RULES.iter().find(|r| r.id == id).unwrap().kb.iter().cloned().collect()
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap()
+        .kb
+        .iter()
+        .cloned()
+        .collect()
 }
 
 fn is_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 #[test]
@@ -76,8 +97,18 @@ fn i18n_table_is_consistent() {
     let classic_kb = rule_kb("i18n/classic-only-key");
     let mut olds = HashSet::new();
     for r in &t.renames {
-        assert!(rename_kb.contains(&r.kb), "rename {} uses {} not listed by i18n/rename-key", r.from, r.kb);
-        assert!(is_key(&r.from) && is_key(&r.to) && r.from != r.to, "rename {} -> {}", r.from, r.to);
+        assert!(
+            rename_kb.contains(&r.kb),
+            "rename {} uses {} not listed by i18n/rename-key",
+            r.from,
+            r.kb
+        );
+        assert!(
+            is_key(&r.from) && is_key(&r.to) && r.from != r.to,
+            "rename {} -> {}",
+            r.from,
+            r.to
+        );
         assert!(r.since <= newest);
         assert!(olds.insert(r.from.as_str()), "duplicate old key {}", r.from);
     }
@@ -93,12 +124,20 @@ fn i18n_table_is_consistent() {
     }
     for r in &t.removed {
         assert!(r.since <= newest && is_key(&r.key));
-        assert!(olds.insert(r.key.as_str()), "removed key {} is also renamed", r.key);
+        assert!(
+            olds.insert(r.key.as_str()),
+            "removed key {} is also renamed",
+            r.key
+        );
     }
     let mut classic = HashSet::new();
     for c in &t.classic_only {
         assert!(classic_kb.contains(&c.kb), "{} uses {}", c.key, c.kb);
-        assert!(classic.insert(c.key.as_str()), "duplicate classic-only key {}", c.key);
+        assert!(
+            classic.insert(c.key.as_str()),
+            "duplicate classic-only key {}",
+            c.key
+        );
     }
     // Sorted by version, so the table reads as a release history.
     assert!(t.renames.windows(2).all(|w| w[0].since <= w[1].since));
@@ -112,13 +151,22 @@ fn i18n_table_is_consistent() {
         for _ in 0..=t.renames.len() {
             match by_from.get(cur.to.as_str()) {
                 Some(next) => {
-                    assert!(next.since > cur.since, "chain {} -> {} goes back in time", cur.from, next.to);
+                    assert!(
+                        next.since > cur.since,
+                        "chain {} -> {} goes back in time",
+                        cur.from,
+                        next.to
+                    );
                     cur = next;
                 }
                 None => break,
             }
         }
-        assert!(!by_from.contains_key(cur.to.as_str()), "rename chain from {} does not end", r.from);
+        assert!(
+            !by_from.contains_key(cur.to.as_str()),
+            "rename chain from {} does not end",
+            r.from
+        );
     }
     // Every I-row of the knowledge base that is a rename, split or OIE key is covered.
     let used: HashSet<&str> = t
@@ -145,6 +193,10 @@ fn every_rule_has_fixtures() {
         }
     }
     for r in RULES.iter() {
-        assert!(seen.contains(&format!(" {} [", r.id)), "rule {} appears in no fixture's expected.txt", r.id);
+        assert!(
+            seen.contains(&format!(" {} [", r.id)),
+            "rule {} appears in no fixture's expected.txt",
+            r.id
+        );
     }
 }
