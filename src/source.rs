@@ -1,12 +1,22 @@
 //! The text of one file: its BOM, line-ending style and a line index for positions.
 
-/// A UTF-8 source file as it is on disk. Offsets everywhere are byte offsets into `text`,
+/// How a file's bytes map to its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    /// ISO-8859-1: one byte per character (the text holds U+0000..U+00FF only).
+    Latin1,
+}
+
+/// A source file as it is on disk, decoded. Offsets everywhere are byte offsets into `text`,
 /// which still holds the BOM when the file has one (so offset 3 is the first character after it).
 #[derive(Debug, Clone)]
 pub struct SourceText {
     pub text: String,
     bom: usize,
     line_starts: Vec<usize>,
+    encoding: Encoding,
 }
 
 /// A 1-based line and a 1-based column counted in Unicode characters.
@@ -32,6 +42,53 @@ impl SourceText {
             text,
             bom,
             line_starts,
+            encoding: Encoding::Utf8,
+        }
+    }
+
+    /// Decodes `bytes` as ISO-8859-1 (never fails).
+    pub fn from_latin1(bytes: &[u8]) -> Self {
+        let mut s = SourceText::new(bytes.iter().map(|&b| char::from(b)).collect());
+        s.encoding = Encoding::Latin1;
+        s
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// `text` (this file's text, or a rewrite of it) as bytes in the file's encoding.
+    /// A character Latin-1 cannot hold is written as a `\uXXXX` escape, which is what
+    /// the only Latin-1 files (.properties bundles) mean by it.
+    pub fn encode(&self, text: &str) -> Vec<u8> {
+        match self.encoding {
+            Encoding::Utf8 => text.as_bytes().to_vec(),
+            Encoding::Latin1 => {
+                let mut out = Vec::with_capacity(text.len());
+                for c in text.chars() {
+                    match u8::try_from(u32::from(c)) {
+                        Ok(b) => out.push(b),
+                        Err(_) => {
+                            let mut units = [0u16; 2];
+                            for u in c.encode_utf16(&mut units) {
+                                out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                            }
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// The byte offset on disk of text offset `offset`.
+    pub fn disk_offset(&self, offset: usize) -> usize {
+        match self.encoding {
+            Encoding::Utf8 => offset,
+            Encoding::Latin1 => self
+                .text
+                .get(..offset)
+                .map_or(offset, |t| t.chars().count()),
         }
     }
 
@@ -91,6 +148,17 @@ mod tests {
         assert_eq!(s.line_col(x), LineCol { line: 2, column: 3 });
         assert_eq!(s.line_ending(), "\r\n");
         assert_eq!(SourceText::new("a\nb".into()).line_ending(), "\n");
+    }
+
+    #[test]
+    fn latin1_round_trips_and_maps_offsets() {
+        let bytes = b"a=caf\xe9\nb=x\n".to_vec();
+        let s = SourceText::from_latin1(&bytes);
+        assert_eq!(s.text, "a=café\nb=x\n");
+        assert_eq!(s.encode(&s.text), bytes);
+        let b = s.text.find("b=").unwrap();
+        assert_eq!(s.disk_offset(b), 7);
+        assert_eq!(s.encode("k=\u{65e5}"), b"k=\\u65e5".to_vec());
     }
 
     #[test]

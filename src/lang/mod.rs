@@ -1,3 +1,4 @@
 //! Front ends: each turns a file's text into spans the rules can use.
 
 pub mod js;
+pub mod properties;
