@@ -20,6 +20,12 @@ fn emit(stream: &mut dyn Write, text: &str) {
     let _ = stream.write_all(text.as_bytes());
 }
 
+/// A file's diff in the file's own encoding, so that `git apply` matches its bytes.
+fn diff_bytes(r: &FileReport, color: bool) -> Option<Vec<u8>> {
+    let (src, out) = (r.source.as_ref()?, r.output.as_ref()?);
+    Some(src.encode(&unified_diff(&display_path(&r.path), &src.text, out, color)))
+}
+
 fn usage_error(msg: &str) -> ExitCode {
     eprintln!("widget-migrate: error: {msg}");
     ExitCode::from(EXIT_ERROR)
@@ -153,7 +159,7 @@ fn run(args: RunArgs) -> ExitCode {
     let mut reports: Vec<FileReport> = walked
         .files
         .par_iter()
-        .map(|p| engine.process_path(p))
+        .map(|p| engine.process_path(p, args.paths.contains(p)))
         .collect();
     for (path, why) in walked.errors {
         reports.push(FileReport::error(path, why));
@@ -180,7 +186,11 @@ fn run(args: RunArgs) -> ExitCode {
         }
         for r in reports.iter_mut().filter(|r| r.status == Status::Changed) {
             let Some(out) = &r.output else { continue };
-            if let Err(e) = write_atomic(&r.path, out.as_bytes()) {
+            let bytes = r
+                .source
+                .as_ref()
+                .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
+            if let Err(e) = write_atomic(&r.path, &bytes) {
                 r.status = Status::Error;
                 r.reason = Some(format!("cannot write: {e}"));
                 for f in &mut r.fixes {
@@ -215,11 +225,14 @@ fn run_stdin(engine: &Engine, args: &RunArgs, path: std::path::PathBuf) -> ExitC
         );
         emit(&mut std::io::stdout(), &format!("{doc:#}\n"));
     } else {
-        let text = r.output.clone().map(String::into_bytes).unwrap_or(bytes);
+        let text = match (&r.source, &r.output) {
+            (Some(src), Some(out)) => src.encode(out),
+            _ => bytes,
+        };
         let _ = std::io::stdout().write_all(&text);
         emit(
             &mut anstream::stderr(),
-            &text_findings(r, true, &engine.target, false),
+            &text_findings(r, false, &engine.target, false),
         );
     }
     ExitCode::from(code)
@@ -261,12 +274,11 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
     let summary = Summary::of(reports);
     let written = mode == Mode::Write;
     let code = exit_code(reports, mode);
-    let mut patch = String::new();
-    for r in reports {
-        if let (Some(src), Some(out)) = (&r.source, &r.output) {
-            patch.push_str(&unified_diff(&display_path(&r.path), &src.text, out, false));
-        }
-    }
+    let patch: Vec<u8> = reports
+        .iter()
+        .filter_map(|r| diff_bytes(r, false))
+        .flatten()
+        .collect();
     if let Some(file) = &args.patch_file {
         if let Err(e) = std::fs::write(file, &patch) {
             eprintln!("{}: cannot write patch: {e}", display_path(file));
@@ -293,11 +305,8 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
             };
             for r in reports {
                 if mode == Mode::DryRun {
-                    if let (Some(src), Some(out)) = (&r.source, &r.output) {
-                        emit(
-                            &mut stdout,
-                            &unified_diff(&display_path(&r.path), &src.text, out, color),
-                        );
+                    if let Some(diff) = diff_bytes(r, color) {
+                        let _ = stdout.write_all(&diff);
                     }
                 }
                 let findings = text_findings(r, mode == Mode::Check, &engine.target, color);

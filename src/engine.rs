@@ -3,8 +3,11 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{apply_edits, select_non_overlapping, Edit, Fix, Record, Safety};
-use crate::lang::js::{self, Dialect, ParseError};
-use crate::locate::{locate, Located};
+use crate::kind::BundleFormat;
+pub use crate::kind::FileKind;
+use crate::lang::js::{self, ParseError};
+use crate::lang::properties;
+use crate::locate::{locate, locate_json, Entry, JsonDoc, KeyKind, Located};
 use crate::rules::{Ctx, Target, VERSIONS};
 use crate::source::SourceText;
 use crate::transforms::{run_config_rules, Findings};
@@ -19,27 +22,17 @@ pub const MAX_PASSES: usize = 10;
 /// Files larger than this are skipped (minified bundles, generated code).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Js(Dialect),
-}
-
-impl FileKind {
-    pub fn for_path(path: &Path) -> Option<FileKind> {
-        Dialect::for_path(path).map(FileKind::Js)
-    }
-}
-
-/// Why a file the walker would otherwise process is not.
-pub fn skip_reason(path: &Path) -> Option<&'static str> {
+/// Why a file named on the command line is not processed.
+pub fn skip_reason(path: &Path) -> &'static str {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name.ends_with(".d.ts") || name.ends_with(".d.mts") || name.ends_with(".d.cts") {
-        return Some("TypeScript declaration file");
+        "TypeScript declaration file"
+    } else if name == "package.json" || name.ends_with("lock.json") || name.starts_with("tsconfig")
+    {
+        "a package manifest or tool configuration, not a widget configuration"
+    } else {
+        "not a file kind widget-migrate handles"
     }
-    if FileKind::for_path(path).is_none() {
-        return Some("not a file kind widget-migrate handles");
-    }
-    None
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -115,8 +108,65 @@ static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     .unwrap_or_else(|e| panic!("prefilter patterns: {e}"))
 });
 
+/// The same for JSON: a configuration names at least one of these options.
+static JSON_PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "\"baseUrl\"",
+        "\"clientId\"",
+        "\"issuer\"",
+        "\"i18n\"",
+        "\"labels\"",
+    ])
+    .unwrap_or_else(|e| panic!("prefilter patterns: {e}"))
+});
+
 pub fn mentions_widget(text: &str) -> bool {
     PREFILTER.is_match(text)
+}
+
+/// Whether a file of `kind` with this text can hold anything the rules look at.
+fn worth_parsing(kind: &FileKind, text: &str) -> bool {
+    match kind {
+        FileKind::Js(_) => mentions_widget(text),
+        FileKind::JsonConfig => JSON_PREFILTER.is_match(text),
+        FileKind::Bundle { .. } => true,
+    }
+}
+
+/// The entries of a `.properties` bundle, as one language's `i18n` object.
+fn properties_located<'c>(text: &str, bom: usize, lang: &str, country: bool) -> Located<'c> {
+    let parsed = properties::parse(&text[bom..]);
+    let shift = |r: std::ops::Range<usize>| r.start + bom..r.end + bom;
+    let entries = parsed
+        .entries
+        .into_iter()
+        .map(|e| Entry {
+            path: vec![
+                Some("i18n".into()),
+                Some(lang.to_string()),
+                Some(if country {
+                    format!("country.{}", e.key)
+                } else {
+                    e.key
+                }),
+            ],
+            key_range: shift(e.key_range),
+            key_kind: if country {
+                KeyKind::Other
+            } else {
+                KeyKind::Properties
+            },
+            prop_range: shift(e.line_range),
+            value: None,
+            value_range: Some(shift(e.value_range)),
+            container: 0,
+        })
+        .collect();
+    Located {
+        entries,
+        configs: 1,
+        ..Located::default()
+    }
 }
 
 /// Shared, read-only state of a run.
@@ -133,12 +183,12 @@ impl Engine {
         }
     }
 
-    /// Reads and processes one file from disk.
-    pub fn process_path(&self, path: &Path) -> FileReport {
+    /// Reads and processes one file from disk; `named` when the user named this file.
+    pub fn process_path(&self, path: &Path, named: bool) -> FileReport {
         let display = path.to_path_buf();
-        if let Some(reason) = skip_reason(path) {
-            return FileReport::skipped(display, reason);
-        }
+        let Some(kind) = FileKind::for_path(path, named) else {
+            return FileReport::skipped(display, skip_reason(path));
+        };
         match std::fs::metadata(path) {
             Ok(m) if m.len() > MAX_FILE_BYTES => {
                 return FileReport::skipped(
@@ -153,19 +203,35 @@ impl Engine {
             Ok(b) => b,
             Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
         };
-        self.process_bytes(display, bytes)
+        self.process_kind(display, kind, bytes)
     }
 
-    /// Processes `bytes` as the content of `path` (also used for standard input).
+    /// Processes `bytes` as the content of `path` (standard input: the path is named).
     pub fn process_bytes(&self, path: PathBuf, bytes: Vec<u8>) -> FileReport {
-        let Some(kind) = FileKind::for_path(&path) else {
-            let reason = skip_reason(&path).unwrap_or("not a file kind widget-migrate handles");
-            return FileReport::skipped(path, reason);
-        };
+        match FileKind::for_path(&path, true) {
+            Some(kind) => self.process_kind(path, kind, bytes),
+            None => {
+                let reason = skip_reason(&path);
+                FileReport::skipped(path, reason)
+            }
+        }
+    }
+
+    fn process_kind(&self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileReport {
         if bytes.contains(&0) {
             return FileReport::skipped(path, "binary file (contains NUL bytes)");
         }
-        let source = match SourceText::from_bytes(bytes) {
+        let source = match &kind {
+            FileKind::Bundle {
+                format: BundleFormat::Properties,
+                ..
+            } => match properties::detect_encoding(&bytes) {
+                crate::source::Encoding::Utf8 => SourceText::from_bytes(bytes),
+                crate::source::Encoding::Latin1 => Ok(SourceText::from_latin1(&bytes)),
+            },
+            _ => SourceText::from_bytes(bytes),
+        };
+        let source = match source {
             Ok(s) => s,
             Err(at) => {
                 return FileReport::skipped(path, format!("not valid UTF-8 (byte {at})"));
@@ -181,28 +247,54 @@ impl Engine {
             fixes: Vec::new(),
             diagnostics: Vec::new(),
         };
-        if mentions_widget(&source.text) {
+        if worth_parsing(&kind, &source.text) {
             let from = match self.target.from {
                 Some(v) => (v, FromSource::Flag),
                 None => self
                     .detector
                     .detect(&report.path, &source.text, VERSIONS.oldest),
             };
-            self.fix_file(&mut report, &source, kind, from.0);
+            self.fix_file(&mut report, &source, &kind, from.0);
             report.from = Some(from);
         }
         report.source = Some(source);
         report
     }
 
-    fn analyze(&self, text: &str, bom: usize, kind: FileKind, from: Version) -> Analysis {
-        let FileKind::Js(dialect) = kind;
-        let parsed = match js::parse(&text[bom..], dialect, bom) {
-            Ok(p) => p,
-            Err(e) => return Analysis::Failed(e),
-        };
+    fn analyze(&self, text: &str, bom: usize, kind: &FileKind, from: Version) -> Analysis {
         let mut keep = None;
-        let located: Located<'_> = locate(&parsed, text, &mut keep);
+        let body = &text[bom..];
+        let located: Located<'_> = match kind {
+            FileKind::Js(dialect) => match js::parse(body, *dialect, bom) {
+                Ok(parsed) => locate(&parsed, text, &mut keep),
+                Err(e) => return Analysis::Failed(e),
+            },
+            FileKind::JsonConfig => match js::parse_json(body, bom) {
+                Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
+                Err(e) => return Analysis::Failed(e),
+            },
+            FileKind::Bundle {
+                format: BundleFormat::Json,
+                lang,
+                country,
+            } => match js::parse_json(body, bom) {
+                Ok(parsed) => locate_json(
+                    &parsed,
+                    text,
+                    &mut keep,
+                    JsonDoc::Bundle {
+                        lang,
+                        country: *country,
+                    },
+                ),
+                Err(e) => return Analysis::Failed(e),
+            },
+            FileKind::Bundle {
+                format: BundleFormat::Properties,
+                lang,
+                country,
+            } => properties_located(text, bom, lang, *country),
+        };
         let ctx = Ctx {
             target: &self.target,
             from,
@@ -235,15 +327,26 @@ impl Engine {
         &self,
         report: &mut FileReport,
         source: &SourceText,
-        kind: FileKind,
+        kind: &FileKind,
         from: Version,
     ) {
         let bom = source.bom_len();
-        let FileKind::Js(dialect) = kind;
+        let parses = |text: &str| match kind {
+            FileKind::Js(dialect) => js::parse(&text[bom..], *dialect, bom).is_ok(),
+            FileKind::JsonConfig
+            | FileKind::Bundle {
+                format: BundleFormat::Json,
+                ..
+            } => js::parse_json(&text[bom..], bom).is_ok(),
+            FileKind::Bundle {
+                format: BundleFormat::Properties,
+                ..
+            } => true,
+        };
         let outcome = fix_loop(
             &source.text,
             |text| self.analyze(text, bom, kind, from),
-            |text| js::parse(&text[bom..], dialect, bom).is_ok(),
+            parses,
             |f| self.allowed(f),
         );
         match outcome {

@@ -39,6 +39,8 @@ pub enum KeyKind {
     Template,
     /// `.key` of a member assignment (`config.i18n.en.key = …`): the range covers the dot.
     Member,
+    /// The raw key of a `.properties` line (escapes as the file writes them).
+    Properties,
     /// `{ key }` shorthand, numbers, computed expressions: not renamed by text.
     Other,
 }
@@ -63,24 +65,6 @@ impl Entry<'_> {
     pub fn key(&self) -> Option<&str> {
         self.path.last().and_then(|k| k.as_deref())
     }
-
-    /// The path as text, `*` for computed parts: `i18n.en['primaryauth.title']` style.
-    pub fn path_text(&self) -> String {
-        let mut out = String::new();
-        for (i, seg) in self.path.iter().enumerate() {
-            match seg.as_deref() {
-                Some(s) if is_ident_name(s) => {
-                    if i > 0 {
-                        out.push('.');
-                    }
-                    out.push_str(s);
-                }
-                Some(s) => out.push_str(&format!("['{s}']")),
-                None => out.push_str("[*]"),
-            }
-        }
-        out
-    }
 }
 
 /// Something the locator could not see into.
@@ -94,6 +78,8 @@ pub struct Unresolved {
 
 #[derive(Debug, Default)]
 pub struct Located<'c> {
+    /// New keys must be quoted (JSON).
+    pub quote_keys: bool,
     pub entries: Vec<Entry<'c>>,
     pub unresolved: Vec<Unresolved>,
     /// Number of widget configurations found (constructor calls, hosted configs, typed objects).
@@ -722,6 +708,18 @@ impl<'c> Builder<'c, '_> {
                         }),
                         _ => value,
                     };
+                    // Arrays of objects (`idps`, `customButtons`): each element at `key[]`.
+                    if let Some(Expr::Array(arr)) = nested.map(unwrap_expr) {
+                        let mut elem_path = full.clone();
+                        elem_path.push(Some("[]".into()));
+                        for el in arr.elems.iter().flatten() {
+                            if el.spread.is_none() {
+                                if let Expr::Object(o) = unwrap_expr(&el.expr) {
+                                    self.expand(o, &elem_path, depth + 1);
+                                }
+                            }
+                        }
+                    }
                     if let Some(v) = nested {
                         let mut res = Resolved::default();
                         if matches!(unwrap_expr(v), Expr::Object(_) | Expr::Ident(_)) {
@@ -778,7 +776,139 @@ pub fn locate<'c>(
         out: Collected::default(),
     };
     parsed.program.visit_with(&mut collector);
-    let owner = keep.insert(CollectedOwner(collector.out));
+    build(parsed, text, keep.insert(CollectedOwner(collector.out)))
+}
+
+/// Option names that make an object look like a widget configuration.
+const CONFIG_HINTS: [&str; 16] = [
+    "baseUrl",
+    "clientId",
+    "redirectUri",
+    "issuer",
+    "i18n",
+    "idps",
+    "features",
+    "logo",
+    "language",
+    "authParams",
+    "helpLinks",
+    "idpDisplay",
+    "useInteractionCodeFlow",
+    "useClassicEngine",
+    "colors",
+    "labels",
+];
+
+/// An object with at least two widget option names, one of them naming the org, the
+/// app or the texts.
+pub fn looks_like_config(o: &ObjectLit) -> bool {
+    let names: Vec<String> = o
+        .props
+        .iter()
+        .filter_map(|p| match p {
+            PropOrSpread::Prop(p) => match &**p {
+                Prop::KeyValue(kv) => prop_name(&kv.key),
+                _ => None,
+            },
+            PropOrSpread::Spread(_) => None,
+        })
+        .collect();
+    let hits = names
+        .iter()
+        .filter(|n| CONFIG_HINTS.contains(&n.as_str()))
+        .count();
+    let anchor = names.iter().any(|n| {
+        matches!(
+            n.as_str(),
+            "baseUrl" | "clientId" | "issuer" | "i18n" | "labels"
+        )
+    });
+    hits >= 2 && anchor
+}
+
+/// A parsed JSON document (see `js::parse_json`).
+pub enum JsonDoc<'a> {
+    /// `login_fr.json` style: the top-level object is one language's strings.
+    Bundle { lang: &'a str, country: bool },
+    /// Any other JSON: widget configurations in it (top level or one level down) are located.
+    Config,
+}
+
+/// Locates the entries of a JSON file.
+pub fn locate_json<'c>(
+    parsed: &Parsed,
+    text: &str,
+    keep: &'c mut Option<CollectedOwner>,
+    doc: JsonDoc<'_>,
+) -> Located<'c> {
+    let Program::Script(script) = &parsed.program else {
+        return Located::default();
+    };
+    let Some(Stmt::Expr(stmt)) = script.body.first() else {
+        return Located::default();
+    };
+    let Expr::Object(top) = &*stmt.expr else {
+        return Located::default();
+    };
+    let mut c = Collected::default();
+    match doc {
+        JsonDoc::Config => {
+            if looks_like_config(top) {
+                c.typed_exprs.push(Expr::Object(top.clone()));
+            } else {
+                for p in &top.props {
+                    if let PropOrSpread::Prop(p) = p {
+                        if let Prop::KeyValue(kv) = &**p {
+                            if let Expr::Object(o) = &*kv.value {
+                                if looks_like_config(o) {
+                                    c.typed_exprs.push(Expr::Object(o.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let mut located = build(parsed, text, keep.insert(CollectedOwner(c)));
+            located.quote_keys = true;
+            located
+        }
+        JsonDoc::Bundle { lang, country } => {
+            let mut located = Located {
+                quote_keys: true,
+                configs: 1,
+                ..Located::default()
+            };
+            let container = parsed.range(top.span).start;
+            for p in &top.props {
+                let PropOrSpread::Prop(p) = p else { continue };
+                let Prop::KeyValue(kv) = &**p else { continue };
+                let PropName::Str(k) = &kv.key else { continue };
+                let key = str_value(k);
+                let key = if country {
+                    format!("country.{key}")
+                } else {
+                    key
+                };
+                located.entries.push(Entry {
+                    path: vec![Some("i18n".into()), Some(lang.to_string()), Some(key)],
+                    key_range: parsed.range(k.span),
+                    key_kind: if country {
+                        KeyKind::Other
+                    } else {
+                        KeyKind::Str('"')
+                    },
+                    prop_range: parsed.range(kv.span()),
+                    value: None,
+                    value_range: Some(parsed.range(kv.value.span())),
+                    container,
+                });
+            }
+            located
+        }
+    }
+}
+
+fn build<'c>(parsed: &Parsed, text: &str, owner: &'c CollectedOwner) -> Located<'c> {
     let c = &owner.0;
     let mut b = Builder {
         r: Resolver { c, parsed, text },

@@ -190,7 +190,8 @@ pub fn json_document(
                         .iter()
                         .map(|e| {
                             let (sl, sc, el, ec) = range_json(src, e.start, e.end);
-                            json!({ "start": e.start, "end": e.end, "replacement": e.replacement,
+                            let disk = |o: usize| src.map_or(o, |s| s.disk_offset(o));
+                            json!({ "start": disk(e.start), "end": disk(e.end), "replacement": e.replacement,
                                     "start_line": sl, "start_column": sc, "end_line": el, "end_column": ec })
                         })
                         .collect();

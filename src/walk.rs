@@ -63,7 +63,7 @@ fn walk_dir(root: &Path, no_ignore: bool, threads: usize, found: &Mutex<Walked>)
             match entry {
                 Ok(e) => {
                     let is_file = e.file_type().is_some_and(|t| t.is_file());
-                    if is_file && FileKind::for_path(e.path()).is_some() {
+                    if is_file && FileKind::for_path(e.path(), false).is_some() {
                         lock(found).files.push(e.into_path());
                     }
                 }

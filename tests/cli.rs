@@ -564,3 +564,66 @@ fn version_is_detected_from_the_nearest_manifest_or_cdn_url() {
     assert_eq!(file("old/src/w.js")["status"], "changed");
     assert_eq!(file("cdn/w.js")["from"], "4.5.0");
 }
+
+#[test]
+fn bundles_named_on_the_command_line_and_on_stdin() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Not a bundle by name and no bundles beside it: only processed when named.
+    let latin1 = b"# Acme\r\noie.session.expired=Expir\xe9e\r\n".to_vec();
+    std::fs::write(tmp.path().join("messages_fr.properties"), &latin1).unwrap();
+    let walked = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    assert_eq!(walked["files"].as_array().unwrap().len(), 0);
+    let out = run_in(
+        tmp.path(),
+        &["--write", "--from", "5.0.0", "messages_fr.properties"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(tmp.path().join("messages_fr.properties")).unwrap(),
+        b"# Acme\r\nidx.session.expired=Expir\xe9e\r\n".to_vec(),
+        "renamed, Latin-1 byte kept"
+    );
+    let mut child = bin()
+        .args(["--stdin-filename", "login_de.properties", "--from", "5.0.0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&latin1).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.stdout,
+        b"# Acme\r\nidx.session.expired=Expir\xe9e\r\n".to_vec()
+    );
+}
+
+#[test]
+fn unknown_keys_name_the_target_and_a_suggestion_in_text_and_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(
+        tmp.path(),
+        "login_fr.json",
+        "{\n  \"primaryauth.titel\": \"Connexion\"\n}\n",
+    );
+    let out = run_in(tmp.path(), &["--color", "never", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("login_fr.json:2:3: warning i18n/unknown-key [C48] `primaryauth.titel` (i18n.fr) is not a key of widget 7.49.0")
+            && stderr.contains("did you mean `primaryauth.title`?"),
+        "{stderr}"
+    );
+    let doc = json(&run_in(
+        tmp.path(),
+        &["--format", "json", "--to", "6.9.0", "."],
+    ));
+    let d = &doc["files"][0]["diagnostics"][0];
+    assert_eq!(d["rule"], "i18n/unknown-key");
+    assert!(d["message"].as_str().unwrap().contains("widget 6.9.0"));
+}

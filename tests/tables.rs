@@ -200,3 +200,57 @@ fn every_rule_has_fixtures() {
         );
     }
 }
+
+#[test]
+fn renames_agree_with_the_shipped_releases() {
+    use widget_migrate::releases::{LOGIN_KEYS, VERSIONS as RELEASES};
+    let t = &INDEX.table;
+    let renamed_at: HashMap<&str, Version> = t
+        .renames
+        .iter()
+        .map(|r| (r.from.as_str(), r.since))
+        .collect();
+    let newest = RELEASES.len() - 1;
+    let mut problems = Vec::new();
+    for r in &t.renames {
+        // The old key is gone from `since` on; the new key is there from `since` until
+        // it is itself renamed.
+        let until = renamed_at.get(r.to.as_str()).copied();
+        for (i, &v) in RELEASES.iter().enumerate() {
+            if v < r.since {
+                continue;
+            }
+            if LOGIN_KEYS.ships(&r.from, i) {
+                problems.push(format!("{} ({}) still shipped by {v}", r.from, r.kb));
+            }
+            if until.is_none_or(|u| v < u) && !LOGIN_KEYS.ships(&r.to, i) {
+                problems.push(format!(
+                    "{} -> {} ({}): {v} lacks the new key",
+                    r.from, r.to, r.kb
+                ));
+            }
+        }
+    }
+    for s in &t.splits {
+        for (i, &v) in RELEASES.iter().enumerate() {
+            if v >= s.since && LOGIN_KEYS.ships(&s.from, i) {
+                problems.push(format!("split {} still shipped by {v}", s.from));
+            }
+        }
+    }
+    for r in &t.removed {
+        if LOGIN_KEYS.ships(&r.key, newest) {
+            problems.push(format!(
+                "removed key {} is shipped by the newest release",
+                r.key
+            ));
+        }
+    }
+    for o in &t.oie_keys {
+        assert!(LOGIN_KEYS.ships(&o.to, newest), "{} -> {}", o.from, o.to);
+        for alt in &o.alternatives {
+            assert!(LOGIN_KEYS.ships(alt, newest), "{alt}");
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

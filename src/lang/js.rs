@@ -4,8 +4,10 @@ use std::path::Path;
 use swc_common::comments::SingleThreadedComments;
 use swc_common::sync::Lrc;
 use swc_common::{FileName, SourceMap, Span, Spanned};
-use swc_ecma_ast::{EsVersion, Program};
-use swc_ecma_parser::{parse_file_as_commonjs, parse_file_as_program, EsSyntax, Syntax, TsSyntax};
+use swc_ecma_ast::{EsVersion, ExprStmt, Program, Script, Stmt};
+use swc_ecma_parser::{
+    parse_file_as_commonjs, parse_file_as_expr, parse_file_as_program, EsSyntax, Syntax, TsSyntax,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -124,6 +126,58 @@ pub fn parse(text: &str, dialect: Dialect, offset: usize) -> Result<Parsed, Pars
     }
 }
 
+/// Parses a JSON text (without a BOM) into a program holding one expression statement,
+/// so the JSON value gets swc spans. The text must be strict JSON (checked with
+/// serde_json first: swc alone accepts JavaScript, such as comments or single quotes).
+pub fn parse_json(text: &str, offset: usize) -> Result<Parsed, ParseError> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(e.line().saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let col = text[line_start..]
+            .char_indices()
+            .nth(e.column().saturating_sub(1))
+            .map_or(text.len() - line_start, |(i, _)| i);
+        let message = e.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        return Err(ParseError {
+            offset: offset + line_start + col,
+            message,
+        });
+    }
+    let cm: Lrc<SourceMap> = Default::default();
+    let fm = cm.new_source_file(Lrc::new(FileName::Anon), text.to_string());
+    let base = fm.start_pos.0;
+    let mut recovered = Vec::new();
+    let syntax = Syntax::Es(EsSyntax::default());
+    let to_error = |e: swc_ecma_parser::error::Error| ParseError {
+        offset: (e.span().lo.0.saturating_sub(base)) as usize + offset,
+        message: e.kind().msg().into_owned(),
+    };
+    let expr = parse_file_as_expr(&fm, syntax, EsVersion::latest(), None, &mut recovered)
+        .map_err(to_error)?;
+    if let Some(e) = recovered.into_iter().next() {
+        return Err(to_error(e));
+    }
+    let span = expr.span();
+    Ok(Parsed {
+        program: Program::Script(Script {
+            span,
+            body: vec![Stmt::Expr(ExprStmt { span, expr })],
+            shebang: None,
+        }),
+        comments: SingleThreadedComments::default(),
+        base,
+        offset,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +201,20 @@ mod tests {
         };
         let r = p.range_of(&s.body[0]);
         assert_eq!(&src[r], "const k = 'x';");
+    }
+
+    #[test]
+    fn json_is_strict_and_keeps_spans() {
+        let src = "{\n  \"i18n\": {\"en\": {\"a.b\": \"x\"}}\n}\n";
+        let p = parse_json(src, 3).unwrap();
+        let Program::Script(s) = &p.program else {
+            panic!("script expected")
+        };
+        let r = p.range_of(&s.body[0]);
+        assert_eq!(r.start, 3);
+        let e = parse_json("{\n  'a': 1\n}", 0).err().unwrap();
+        assert_eq!(e.offset, 4, "{e:?}");
+        assert!(parse_json("{\"a\": 1} // c", 0).is_err());
     }
 
     #[test]

@@ -163,6 +163,20 @@ pub fn run(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings)
     let removed = rule("i18n/removed-key");
     let oie = rule("i18n/oie-key");
     let classic = rule("i18n/classic-only-key");
+    let unknown = rule("i18n/unknown-key");
+    let release = crate::releases::release_for(ctx.target.to).filter(|_| ctx.enabled(unknown));
+    // Keys the configuration itself defines (custom buttons' i18nKey) are not the widget's.
+    let custom_keys: HashSet<String> = located
+        .entries
+        .iter()
+        .filter(|e| {
+            e.key() == Some("i18nKey")
+                && e.path
+                    .first()
+                    .is_some_and(|p| p.as_deref() == Some("customButtons"))
+        })
+        .filter_map(|e| e.value.and_then(crate::locate::unwrap_literal))
+        .collect();
     let to = ctx.target.to;
     let i18n_entries = || {
         located
@@ -336,8 +350,95 @@ pub fn run(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings)
                 ));
             }
         }
+        if let Some(rel) = release {
+            if !custom_keys.contains(key) {
+                if let Some(d) = unknown_key(unknown, e, key, &lang, rel) {
+                    out.diagnostics.push(d);
+                }
+            }
+        }
     }
     labels_option(located, &by_container, text, ctx, out);
+}
+
+/// `i18n/unknown-key`: the key is not in the target release's bundle (country codes and
+/// server error codes are checked against their own lists).
+fn unknown_key(
+    meta: &'static crate::rules::RuleMeta,
+    e: &Entry<'_>,
+    key: &str,
+    lang: &str,
+    rel: usize,
+) -> Option<Diagnostic> {
+    use crate::releases::{suggest, COUNTRY_CODES, LOGIN_KEYS, VERSIONS};
+    let version = VERSIONS[rel];
+    let (known, suggestion) = match key.strip_prefix("country.") {
+        Some(cc) if !LOGIN_KEYS.ships(key, rel) => (
+            COUNTRY_CODES.ships(cc, rel),
+            suggest(cc, COUNTRY_CODES.names_in(rel)).map(|c| format!("country.{c}")),
+        ),
+        _ => (
+            LOGIN_KEYS.ships(key, rel),
+            suggest(key, LOGIN_KEYS.names_in(rel)).map(str::to_string),
+        ),
+    };
+    if known {
+        return None;
+    }
+    let mut d = Diagnostic::manual(
+        meta,
+        "C48",
+        format!(
+            "{} ({lang}) is not a key of widget {version}, so this override does nothing",
+            code(key)
+        ),
+        e.key_range.clone(),
+    );
+    let idx = &*INDEX;
+    let history = if let Some(&i) = idx.renames.get(key) {
+        let r = &idx.table.renames[i];
+        let mut target = r.to.as_str();
+        for _ in 0..16 {
+            match idx.renames.get(target) {
+                Some(&j) if idx.table.renames[j].since <= version => {
+                    target = &idx.table.renames[j].to
+                }
+                _ => break,
+            }
+        }
+        Some(format!(
+            "; it was renamed {} in {} ({}), before the version this code is for",
+            code(target),
+            r.since,
+            r.kb
+        ))
+    } else if let Some(&i) = idx.splits.get(key) {
+        let r = &idx.table.splits[i];
+        let cands: Vec<String> = r.candidates.iter().map(|c| code(c)).collect();
+        Some(format!(
+            "; it was replaced by {} in {} ({})",
+            cands.join(", "),
+            r.since,
+            r.kb
+        ))
+    } else {
+        idx.removed.get(key).map(|&i| {
+            format!(
+                "; it was removed in {} with no successor",
+                idx.table.removed[i].since
+            )
+        })
+    };
+    match (history, suggestion) {
+        (Some(h), _) => d.message.push_str(&h),
+        (None, Some(s)) => d.message.push_str(&format!("; did you mean {}?", code(&s))),
+        (None, None) => {}
+    }
+    if key.starts_with("errors.E") {
+        d.severity = crate::diagnostic::Severity::Info;
+        d.message.push_str(" (unless the server sends this error code: server messages can carry keys the bundle lacks)");
+    }
+    Some(d)
 }
 
 struct RenameCtx<'r> {
@@ -463,7 +564,14 @@ fn labels_option(
         let quote = preferred_quote(siblings, text);
         let langs: Vec<String> = std::iter::once("en".to_string())
             .chain(language.filter(|l| l != "en"))
-            .map(|l| spell_key(KeyKind::Ident, &l, quote).unwrap_or(l))
+            .map(|l| {
+                let kind = if located.quote_keys {
+                    KeyKind::Str(quote)
+                } else {
+                    KeyKind::Ident
+                };
+                spell_key(kind, &l, quote).unwrap_or(l)
+            })
             .collect();
         let wrap = |range: &std::ops::Range<usize>| -> Vec<Edit> {
             let value = &text[range.clone()];

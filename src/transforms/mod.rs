@@ -34,6 +34,11 @@ pub fn spell_key(kind: KeyKind, key: &str, quote: char) -> Option<String> {
         KeyKind::Template if !key.contains(['`', '$', '\\']) => Some(format!("`{key}`")),
         KeyKind::Member if crate::locate::is_ident_name(key) => Some(format!(".{key}")),
         KeyKind::Member => Some(format!("[{}]", quoted(quote))),
+        KeyKind::Properties => Some(crate::lang::properties::escape_key(
+            key,
+            crate::lang::properties::Encoding::Latin1,
+            false,
+        )),
         KeyKind::Template | KeyKind::Other => None,
     }
 }

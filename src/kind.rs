@@ -1,0 +1,166 @@
+//! Which front end handles a file, decided by its name (and, for a `.properties` file
+//! with another name, by the bundles beside it or by being named on the command line).
+
+use crate::lang::js::Dialect;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileKind {
+    Js(Dialect),
+    /// A label bundle: one language's strings (`login_fr.properties`, `country_de.json`).
+    Bundle {
+        format: BundleFormat,
+        lang: String,
+        /// `country*` bundles hold country names keyed by code.
+        country: bool,
+    },
+    /// A JSON file that may hold a widget configuration (`config.json`).
+    JsonConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BundleFormat {
+    Properties,
+    Json,
+}
+
+/// JSON files that are never bundles or configurations.
+const NOT_CONFIG_JSON: [&str; 8] = [
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "composer.json",
+    "composer.lock",
+    "bower.json",
+    "lerna.json",
+    "yarn.lock",
+];
+
+fn is_bundle_name(stem: &str) -> Option<bool> {
+    let lower = stem.to_ascii_lowercase();
+    if lower == "login" || lower.starts_with("login_") || lower.starts_with("login-") {
+        Some(false)
+    } else if lower == "country" || lower.starts_with("country_") || lower.starts_with("country-") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// The language of a bundle from its name: `login_zh_CN` → `zh_CN`, `login` → `en`.
+pub fn bundle_lang(stem: &str) -> String {
+    match stem.split_once(['_', '-']) {
+        Some((_, lang)) if !lang.is_empty() => lang.to_string(),
+        _ => "en".to_string(),
+    }
+}
+
+impl FileKind {
+    /// The kind of `path`; `named` when the user named the file itself on the command line.
+    pub fn for_path(path: &Path, named: bool) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        let ext = path.extension()?.to_str()?;
+        let stem = &name[..name.len() - ext.len() - 1];
+        match ext {
+            "properties" => {
+                let country = match is_bundle_name(stem) {
+                    Some(c) => c,
+                    None if named || beside_bundles(path) => false,
+                    None => return None,
+                };
+                Some(FileKind::Bundle {
+                    format: BundleFormat::Properties,
+                    lang: bundle_lang(stem),
+                    country,
+                })
+            }
+            "json" => {
+                if NOT_CONFIG_JSON.contains(&name)
+                    || name.starts_with("tsconfig")
+                    || name.ends_with(".lock.json")
+                {
+                    return None;
+                }
+                match is_bundle_name(stem) {
+                    Some(country) => Some(FileKind::Bundle {
+                        format: BundleFormat::Json,
+                        lang: bundle_lang(stem),
+                        country,
+                    }),
+                    None => Some(FileKind::JsonConfig),
+                }
+            }
+            _ => Dialect::for_path(path).map(FileKind::Js),
+        }
+    }
+}
+
+/// A `.properties` file in a folder that holds `login*`/`country*` bundles is one too.
+fn beside_bundles(path: &Path) -> bool {
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let p = e.path();
+            p.extension().is_some_and(|x| x == "properties")
+                && p.file_stem()
+                    .and_then(|s| s.to_str())
+                    .and_then(is_bundle_name)
+                    .is_some()
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_name() {
+        let k = |p: &str| FileKind::for_path(Path::new(p), false);
+        assert_eq!(
+            k("a/login_zh_CN.properties"),
+            Some(FileKind::Bundle {
+                format: BundleFormat::Properties,
+                lang: "zh_CN".into(),
+                country: false
+            })
+        );
+        assert_eq!(
+            k("country_de.json"),
+            Some(FileKind::Bundle {
+                format: BundleFormat::Json,
+                lang: "de".into(),
+                country: true
+            })
+        );
+        assert_eq!(
+            k("login.json"),
+            Some(FileKind::Bundle {
+                format: BundleFormat::Json,
+                lang: "en".into(),
+                country: false
+            })
+        );
+        assert_eq!(k("src/config.json"), Some(FileKind::JsonConfig));
+        assert_eq!(k("package.json"), None);
+        assert_eq!(k("tsconfig.app.json"), None);
+        assert_eq!(k("/nonexistent/messages_fr.properties"), None);
+        assert_eq!(
+            FileKind::for_path(Path::new("/nonexistent/messages_fr.properties"), true),
+            Some(FileKind::Bundle {
+                format: BundleFormat::Properties,
+                lang: "fr".into(),
+                country: false
+            })
+        );
+        assert_eq!(k("x.tsx"), Some(FileKind::Js(Dialect::Tsx)));
+        assert_eq!(k("x.css"), None);
+    }
+}
