@@ -5,12 +5,12 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{apply_edits, select_non_overlapping, Edit, Fix, Record, Safety};
 use crate::kind::BundleFormat;
 pub use crate::kind::FileKind;
-use crate::lang::js::{self, ParseError};
+use crate::lang::js::{self, Dialect, ParseError};
 use crate::lang::properties;
 use crate::locate::{locate, locate_json, Entry, JsonDoc, KeyKind, Located};
 use crate::rules::{Ctx, Target, VERSIONS};
 use crate::source::SourceText;
-use crate::transforms::{run_config_rules, Findings};
+use crate::transforms::{run_config_rules, run_program_rules, Findings};
 use crate::version::{Detector, FromSource, Version};
 use aho_corasick::AhoCorasick;
 use std::path::{Path, PathBuf};
@@ -169,6 +169,39 @@ fn properties_located<'c>(text: &str, bom: usize, lang: &str, country: bool) -> 
     }
 }
 
+/// Runs every JavaScript rule on the script `text[range]`: `text` is the whole file (for
+/// an HTML page, with template placeholders masked), and every offset is a file offset.
+pub fn analyze_script(
+    text: &str,
+    range: std::ops::Range<usize>,
+    dialect: Dialect,
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+) -> Result<(), ParseError> {
+    let parsed = js::parse(&text[range.clone()], dialect, range.start)?;
+    let mut keep = None;
+    let located = locate(&parsed, text, &mut keep);
+    run_config_rules(&located, text, ctx, out);
+    run_program_rules(&parsed, text, ctx, out);
+    report_unresolved(&located, out);
+    Ok(())
+}
+
+/// What the locator could not see, as notes.
+fn report_unresolved(located: &Located<'_>, out: &mut Findings) {
+    for u in &located.unresolved {
+        out.diagnostics.push(
+            Diagnostic::core(
+                "core/config-not-visible",
+                Severity::Info,
+                format!("{}; rules cannot check what is not in this file", u.what),
+                u.range.clone(),
+            )
+            .with_help("Run widget-migrate on the file that builds this object, or inline the configuration."),
+        );
+    }
+}
+
 /// Shared, read-only state of a run.
 pub struct Engine {
     pub target: Target,
@@ -262,13 +295,20 @@ impl Engine {
     }
 
     fn analyze(&self, text: &str, bom: usize, kind: &FileKind, from: Version) -> Analysis {
+        let ctx = Ctx {
+            target: &self.target,
+            from,
+        };
+        let mut findings = Findings::default();
         let mut keep = None;
         let body = &text[bom..];
         let located: Located<'_> = match kind {
-            FileKind::Js(dialect) => match js::parse(body, *dialect, bom) {
-                Ok(parsed) => locate(&parsed, text, &mut keep),
-                Err(e) => return Analysis::Failed(e),
-            },
+            FileKind::Js(dialect) => {
+                return match analyze_script(text, bom..text.len(), *dialect, &ctx, &mut findings) {
+                    Ok(()) => Analysis::Parsed(findings),
+                    Err(e) => Analysis::Failed(e),
+                }
+            }
             FileKind::JsonConfig => match js::parse_json(body, bom) {
                 Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
                 Err(e) => return Analysis::Failed(e),
@@ -295,23 +335,8 @@ impl Engine {
                 country,
             } => properties_located(text, bom, lang, *country),
         };
-        let ctx = Ctx {
-            target: &self.target,
-            from,
-        };
-        let mut findings = Findings::default();
         run_config_rules(&located, text, &ctx, &mut findings);
-        for u in &located.unresolved {
-            findings.diagnostics.push(
-                Diagnostic::core(
-                    "core/config-not-visible",
-                    Severity::Info,
-                    format!("{}; rules cannot check what is not in this file", u.what),
-                    u.range.clone(),
-                )
-                .with_help("Run widget-migrate on the file that builds this object, or inline the configuration."),
-            );
-        }
+        report_unresolved(&located, &mut findings);
         Analysis::Parsed(findings)
     }
 

@@ -5,6 +5,7 @@ pub mod i18n;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
+use crate::lang::js::Parsed;
 use crate::locate::{KeyKind, Located};
 use crate::rules::Ctx;
 
@@ -19,6 +20,10 @@ pub struct Findings {
 pub fn run_config_rules(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
     i18n::run(located, text, ctx, out);
 }
+
+/// Runs the rules that look at the whole program rather than at the configuration
+/// (widget method calls and events). None yet.
+pub fn run_program_rules(_parsed: &Parsed, _text: &str, _ctx: &Ctx<'_>, _out: &mut Findings) {}
 
 /// How to write `key` in place of a key written as `kind`, or `None` when it cannot
 /// be written there by text. `quote` is the quote to use where the old key had none.
