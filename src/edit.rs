@@ -55,6 +55,9 @@ pub struct Fix {
     pub safety: Safety,
     pub message: String,
     pub edits: Vec<Edit>,
+    /// What a human must still do once the fix is applied (reported as a manual item
+    /// at the fix's place, whether or not the fix was applied).
+    pub follow_up: Option<String>,
 }
 
 impl Fix {
@@ -93,20 +96,48 @@ pub fn select_non_overlapping<'a>(fixes: impl IntoIterator<Item = &'a Fix>) -> V
     chosen
 }
 
-/// Splices non-overlapping edits into `text`.
+/// Splices non-overlapping edits into `text`. Edits that overlap an earlier one or fall
+/// outside the text are skipped (callers select non-overlapping edits; this only keeps a
+/// defect from turning into a panic).
 pub fn apply_edits<'a>(text: &str, edits: impl IntoIterator<Item = &'a Edit>) -> String {
+    splice(text, edits, false).unwrap_or_default()
+}
+
+/// Like [`apply_edits`], but `None` when any edit overlaps another or is out of range.
+pub fn try_apply_edits<'a>(
+    text: &str,
+    edits: impl IntoIterator<Item = &'a Edit>,
+) -> Option<String> {
+    splice(text, edits, true)
+}
+
+fn splice<'a>(
+    text: &str,
+    edits: impl IntoIterator<Item = &'a Edit>,
+    strict: bool,
+) -> Option<String> {
     let mut edits: Vec<&Edit> = edits.into_iter().collect();
     edits.sort_by_key(|e| (e.start, e.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut pos = 0;
     for e in edits {
-        debug_assert!(e.start >= pos && e.end <= text.len());
+        let valid = e.start >= pos
+            && e.start <= e.end
+            && text.is_char_boundary(e.start)
+            && text.is_char_boundary(e.end)
+            && e.end <= text.len();
+        if !valid {
+            if strict {
+                return None;
+            }
+            continue;
+        }
         out.push_str(&text[pos..e.start]);
         out.push_str(&e.replacement);
         pos = e.end;
     }
     out.push_str(&text[pos..]);
-    out
+    Some(out)
 }
 
 /// Everything applied to one file so far, in the coordinates of the original text.
@@ -133,16 +164,21 @@ impl Record {
                 (cs, cs + e.replacement.len())
             })
             .collect();
-        let to_orig = |pos: usize| -> usize {
+        // A position at the boundary of a recorded region maps to the side the edit
+        // keeps: an edit starting there lies after every region that ends there (an
+        // emptied region included); an edit ending there lies before a region that
+        // starts there.
+        let to_orig = |pos: usize, as_start: bool| -> usize {
             let d: isize = self
                 .edits
                 .iter()
                 .zip(&cur)
-                .filter(|(_, &(cs, ce))| cs < pos && ce <= pos)
+                .filter(|(_, &(cs, ce))| ce <= pos && (as_start || cs < pos))
                 .map(|((e, _), _)| e.replacement.len() as isize - (e.end - e.start) as isize)
                 .sum();
             (pos as isize - d) as usize
         };
+        let empty = edit.start == edit.end;
         // Recorded regions the new edit reaches into (an insertion only when strictly inside).
         let hits: Vec<usize> = (0..cur.len())
             .filter(|&i| {
@@ -158,12 +194,12 @@ impl Record {
             (Some(&first), Some(&last)) => {
                 let (fcs, lce) = (cur[first].0, cur[last].1);
                 let start = if edit.start < fcs {
-                    to_orig(edit.start)
+                    to_orig(edit.start, true)
                 } else {
                     self.edits[first].0.start
                 };
                 let end = if edit.end > lce {
-                    to_orig(edit.end)
+                    to_orig(edit.end, empty)
                 } else {
                     self.edits[last].0.end
                 };
@@ -175,8 +211,8 @@ impl Record {
                 (start, end, text)
             }
             _ => (
-                to_orig(edit.start),
-                to_orig(edit.end),
+                to_orig(edit.start, true),
+                to_orig(edit.end, empty),
                 edit.replacement.clone(),
             ),
         };
@@ -234,6 +270,7 @@ mod tests {
             safety: Safety::Safe,
             message: String::new(),
             edits,
+            follow_up: None,
         }
     }
 
@@ -276,6 +313,31 @@ mod tests {
         assert_eq!(rec.edits_of(0), vec![]);
         assert_eq!(rec.edits_of(3), vec![Edit::replace(3..5, "bBBB")]);
         assert_eq!(rec.to_original(cur3.find("cc").unwrap()), 6);
+    }
+
+    #[test]
+    fn record_keeps_an_edit_next_to_an_emptied_region_after_it() {
+        // Two adjacent lines deleted in two passes (touching fixes wait a pass).
+        let orig = "a\nb\nc\n";
+        let mut rec = Record::default();
+        let first = Edit::replace(2..4, "");
+        rec.push(orig, &first, 0);
+        let cur = apply_edits(orig, [&first]);
+        assert_eq!(cur, "a\nc\n");
+        let second = Edit::replace(2..4, "");
+        rec.push(&cur, &second, 1);
+        let cur2 = apply_edits(&cur, [&second]);
+        assert_eq!(cur2, "a\n");
+        assert_eq!(apply_edits(orig, rec.all_edits()), cur2);
+        assert_eq!(rec.edits_of(1), vec![Edit::replace(4..6, "")]);
+        // An insertion where a region was emptied goes after it, and an edit ending
+        // there stays before it.
+        let ins = Edit::insert(2, "x");
+        rec.push(&cur2, &ins, 2);
+        assert_eq!(apply_edits(orig, rec.all_edits()), "a\nx");
+        let before = Edit::replace(0..2, "A\n");
+        rec.push(&apply_edits(&cur2, [&ins]), &before, 3);
+        assert_eq!(apply_edits(orig, rec.all_edits()), "A\nx");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! non-overlapping fixes pass by pass, and re-parse what would be written.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::edit::{apply_edits, select_non_overlapping, Edit, Fix, Record, Safety};
+use crate::edit::{
+    apply_edits, select_non_overlapping, try_apply_edits, Edit, Fix, Record, Safety,
+};
 use crate::kind::BundleFormat;
 pub use crate::kind::FileKind;
 use crate::lang::js::{self, Dialect, ParseError};
@@ -129,6 +131,7 @@ fn worth_parsing(kind: &FileKind, text: &str) -> bool {
     match kind {
         FileKind::Js(_) => mentions_widget(text),
         FileKind::JsonConfig => JSON_PREFILTER.is_match(text),
+        FileKind::PackageJson => text.contains("\"@okta/okta-signin-widget\""),
         FileKind::Bundle { .. } => true,
     }
 }
@@ -160,6 +163,7 @@ fn properties_located<'c>(text: &str, bom: usize, lang: &str, country: bool) -> 
             value: None,
             value_range: Some(shift(e.value_range)),
             container: 0,
+            assigned_to: None,
         })
         .collect();
     Located {
@@ -313,6 +317,15 @@ impl Engine {
                 Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
                 Err(e) => return Analysis::Failed(e),
             },
+            FileKind::PackageJson => {
+                return match js::parse_json(body, bom) {
+                    Ok(parsed) => {
+                        crate::transforms::references::package_json(&parsed, &ctx, &mut findings);
+                        Analysis::Parsed(findings)
+                    }
+                    Err(e) => Analysis::Failed(e),
+                }
+            }
             FileKind::Bundle {
                 format: BundleFormat::Json,
                 lang,
@@ -359,6 +372,7 @@ impl Engine {
         let parses = |text: &str| match kind {
             FileKind::Js(dialect) => js::parse(&text[bom..], *dialect, bom).is_ok(),
             FileKind::JsonConfig
+            | FileKind::PackageJson
             | FileKind::Bundle {
                 format: BundleFormat::Json,
                 ..
@@ -542,7 +556,7 @@ pub fn fix_loop(
     };
 
     // The record must reproduce the result exactly: a defect here must not reach the disk.
-    if apply_edits(original, record.all_edits()) != current {
+    if try_apply_edits(original, record.all_edits()).as_deref() != Some(current.as_str()) {
         return Err(LoopError::Internal);
     }
     let to_orig = |e: &Edit| {
@@ -584,6 +598,22 @@ pub fn fix_loop(
             d
         })
         .collect();
+    for f in &fixes {
+        if let Some(follow_up) = &f.fix.follow_up {
+            let at = f.fix.edits.first().map_or(0, |e| e.start);
+            let meta = crate::rules::RULES.iter().find(|r| r.id == f.fix.rule);
+            diagnostics.push(Diagnostic {
+                rule: f.fix.rule.to_string(),
+                kb: Some(f.fix.kb.clone()),
+                severity: Severity::Warning,
+                message: follow_up.clone(),
+                help: None,
+                url: meta.map(|m| m.docs.clone()),
+                start: at,
+                end: at,
+            });
+        }
+    }
     diagnostics.sort_by_key(|d| (d.start, d.rule.clone()));
     Ok(LoopOutcome {
         output: current,
@@ -603,6 +633,7 @@ mod tests {
             safety: Safety::Safe,
             message: rule.into(),
             edits,
+            follow_up: None,
         }
     }
 

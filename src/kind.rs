@@ -16,6 +16,8 @@ pub enum FileKind {
     },
     /// A JSON file that may hold a widget configuration (`config.json`).
     JsonConfig,
+    /// A package.json (the widget's version range).
+    PackageJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,9 @@ impl FileKind {
                 })
             }
             "json" => {
+                if name == "package.json" {
+                    return Some(FileKind::PackageJson);
+                }
                 if NOT_CONFIG_JSON.contains(&name)
                     || name.starts_with("tsconfig")
                     || name.ends_with(".lock.json")
@@ -149,7 +154,8 @@ mod tests {
             })
         );
         assert_eq!(k("src/config.json"), Some(FileKind::JsonConfig));
-        assert_eq!(k("package.json"), None);
+        assert_eq!(k("package.json"), Some(FileKind::PackageJson));
+        assert_eq!(k("package-lock.json"), None);
         assert_eq!(k("tsconfig.app.json"), None);
         assert_eq!(k("/nonexistent/messages_fr.properties"), None);
         assert_eq!(

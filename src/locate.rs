@@ -59,6 +59,9 @@ pub struct Entry<'c> {
     pub value_range: Option<Range<usize>>,
     /// Entries with the same container are siblings in one object (or one assigned path).
     pub container: usize,
+    /// For `root.a.b = value` (Okta-hosted style): the root identifier; `prop_range` is
+    /// then the assignment expression.
+    pub assigned_to: Option<String>,
 }
 
 impl Entry<'_> {
@@ -698,6 +701,7 @@ impl<'c> Builder<'c, '_> {
                         value,
                         value_range: value.map(|v| self.r.range(v.span())),
                         container,
+                        assigned_to: None,
                     });
                     let nested = match &**prop {
                         Prop::Shorthand(i) => self.r.c.bindings.get(&*i.sym).and_then(|b| match b
@@ -710,15 +714,7 @@ impl<'c> Builder<'c, '_> {
                     };
                     // Arrays of objects (`idps`, `customButtons`): each element at `key[]`.
                     if let Some(Expr::Array(arr)) = nested.map(unwrap_expr) {
-                        let mut elem_path = full.clone();
-                        elem_path.push(Some("[]".into()));
-                        for el in arr.elems.iter().flatten() {
-                            if el.spread.is_none() {
-                                if let Expr::Object(o) = unwrap_expr(&el.expr) {
-                                    self.expand(o, &elem_path, depth + 1);
-                                }
-                            }
-                        }
+                        self.expand_array(arr, &full, depth);
                     }
                     if let Some(v) = nested {
                         let mut res = Resolved::default();
@@ -752,12 +748,30 @@ impl<'c> Builder<'c, '_> {
             value: Some(&a.value),
             value_range: Some(self.r.range(a.value.span())),
             container,
+            assigned_to: Some(a.root.clone()),
         });
-        if matches!(unwrap_expr(&a.value), Expr::Object(_)) {
-            let mut res = Resolved::default();
-            self.r.resolve(&a.value, 1, &mut res);
-            for o in res.objects {
-                self.expand(o, &path, 1);
+        match unwrap_expr(&a.value) {
+            Expr::Object(_) => {
+                let mut res = Resolved::default();
+                self.r.resolve(&a.value, 1, &mut res);
+                for o in res.objects {
+                    self.expand(o, &path, 1);
+                }
+            }
+            Expr::Array(arr) => self.expand_array(arr, &path, 1),
+            _ => {}
+        }
+    }
+
+    /// Each object element of an array at `path[]`.
+    fn expand_array(&mut self, arr: &'c ArrayLit, path: &[Option<String>], depth: usize) {
+        let mut elem_path = path.to_vec();
+        elem_path.push(Some("[]".into()));
+        for el in arr.elems.iter().flatten() {
+            if el.spread.is_none() {
+                if let Expr::Object(o) = unwrap_expr(&el.expr) {
+                    self.expand(o, &elem_path, depth + 1);
+                }
             }
         }
     }
@@ -901,6 +915,7 @@ pub fn locate_json<'c>(
                     value: None,
                     value_range: Some(parsed.range(kv.value.span())),
                     container,
+                    assigned_to: None,
                 });
             }
             located

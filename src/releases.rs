@@ -99,6 +99,20 @@ pub static COUNTRY_CODES: LazyLock<Presence> = LazyLock::new(|| {
     )
 });
 
+pub static OPTIONS: LazyLock<Presence> = LazyLock::new(|| {
+    Presence::parse(
+        include_str!("../transforms/releases/options.tsv"),
+        "options.tsv",
+    )
+});
+
+pub static EXPORTS: LazyLock<Presence> = LazyLock::new(|| {
+    Presence::parse(
+        include_str!("../transforms/releases/exports.tsv"),
+        "exports.tsv",
+    )
+});
+
 /// The newest release with data that is not newer than `to` (what the target ships, as
 /// far as the data knows), as an index into [`VERSIONS`].
 pub fn release_for(to: Version) -> Option<usize> {

@@ -63,7 +63,7 @@ pub enum GenFilter {
     Gen3,
 }
 
-fn version_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Version>, D::Error> {
+pub fn version_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Version>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
     s.map(|s| {
         Version::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("bad version `{s}`")))

@@ -169,7 +169,7 @@ def check_kb_file(raw: str, facts: str) -> dict:
     ids = [m.group(1) + m.group(2) for m in
            re.finditer(r"^\|\s*([CIMS])(\d+)\s*\|", facts, re.M)]
     order = "CIMS"
-    want = sorted(ids, key=lambda r: (order.index(r[0]), int(r[1:]))) + ["I18N-A", "I18N-B"]
+    want = sorted(ids, key=lambda r: (order.index(r[0]), int(r[1:]))) + ["I18N-A", "I18N-B", "REL"]
     if list(rows) != want:
         missing = sorted(set(want) - set(rows))
         extra = sorted(set(rows) - set(want))

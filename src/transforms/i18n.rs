@@ -503,6 +503,7 @@ fn rename_or_report(
                 safety: r.safety,
                 message: r.message,
                 edits: vec![Edit::replace(e.key_range.clone(), new_key)],
+                follow_up: None,
             });
         }
         None => {
@@ -607,6 +608,7 @@ fn labels_option(
                         "`labels` (widget 1.x) becomes `i18n` for {lang_list}; the old option applied these strings to every language — add the others you serve"
                     ),
                     edits,
+                    follow_up: None,
                 });
             }
             (None, Some(c)) => {
@@ -638,6 +640,7 @@ fn labels_option(
                                 "`country` (widget 1.x) becomes `country.<code>` keys of `i18n` for {lang_list}; the old option applied them to every language — add the others you serve"
                             ),
                             edits,
+                            follow_up: None,
                         });
                     }
                     _ => out.diagnostics.push(manual(

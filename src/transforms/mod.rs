@@ -1,7 +1,10 @@
 //! The rules. Each section module reads its table from `transforms/` and turns the
 //! located configuration into fixes and diagnostics.
 
+pub mod config;
 pub mod i18n;
+pub mod references;
+pub mod text;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
@@ -19,11 +22,14 @@ pub struct Findings {
 /// Runs every rule that works on widget configurations.
 pub fn run_config_rules(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
     i18n::run(located, text, ctx, out);
+    config::run(located, text, ctx, out);
 }
 
 /// Runs the rules that look at the whole program rather than at the configuration
-/// (widget method calls and events). None yet.
-pub fn run_program_rules(_parsed: &Parsed, _text: &str, _ctx: &Ctx<'_>, _out: &mut Findings) {}
+/// (import paths, CDN URLs, the hosted request context).
+pub fn run_program_rules(parsed: &Parsed, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
+    references::run_program(parsed, text, ctx, out);
+}
 
 /// How to write `key` in place of a key written as `kind`, or `None` when it cannot
 /// be written there by text. `quote` is the quote to use where the old key had none.
