@@ -3,7 +3,7 @@
 use crate::cli::{Cli, ColorChoice, Command, Format, Mode, RulesFormat, RunArgs};
 use crate::diagnostic::Severity;
 use crate::engine::{Engine, FileReport, Status};
-use crate::fsio::{dirty_files, write_atomic};
+use crate::fsio::{dirty_files, remove_stale_temps, write_atomic, write_target};
 use crate::output::{display_path, json_document, text_findings, unified_diff, Summary};
 use crate::rules::{Section, Target, RULES, VERSIONS};
 use crate::walk::walk;
@@ -164,6 +164,9 @@ fn run(args: RunArgs) -> ExitCode {
     for (path, why) in walked.errors {
         reports.push(FileReport::error(path, why));
     }
+    for (path, why) in walked.skipped {
+        reports.push(FileReport::skipped(path, why));
+    }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     let mode = args.mode();
@@ -190,9 +193,13 @@ fn run(args: RunArgs) -> ExitCode {
                 .source
                 .as_ref()
                 .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
-            if let Err(e) = write_atomic(&r.path, &bytes) {
+            let written = write_target(&r.path).and_then(|target| {
+                remove_stale_temps(&target);
+                write_atomic(&target, &bytes).map_err(|e| format!("cannot write: {e}"))
+            });
+            if let Err(e) = written {
                 r.status = Status::Error;
-                r.reason = Some(format!("cannot write: {e}"));
+                r.reason = Some(e);
                 for f in &mut r.fixes {
                     f.applied = false;
                 }

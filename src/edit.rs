@@ -190,7 +190,7 @@ impl Record {
                 }
             })
             .collect();
-        let (start, end, text) = match (hits.first(), hits.last()) {
+        let (start, end, text, at) = match (hits.first(), hits.last()) {
             (Some(&first), Some(&last)) => {
                 let (fcs, lce) = (cur[first].0, cur[last].1);
                 let start = if edit.start < fcs {
@@ -208,17 +208,17 @@ impl Record {
                 text.push_str(&edit.replacement);
                 text.push_str(&current[edit.end..lce.max(edit.end)]);
                 self.edits.drain(first..=last);
-                (start, end, text)
+                (start, end, text, first)
             }
             _ => (
                 to_orig(edit.start, true),
                 to_orig(edit.end, empty),
                 edit.replacement.clone(),
+                // Keep the order of the current text: after every region that ends
+                // where this edit starts (insertions at one place stay in order).
+                cur.iter().filter(|&&(_, ce)| ce <= edit.start).count(),
             ),
         };
-        let at = self
-            .edits
-            .partition_point(|(e, _)| (e.start, e.end) <= (start, end));
         self.edits
             .insert(at, (Edit::replace(start..end, text), owner));
     }

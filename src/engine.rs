@@ -530,22 +530,25 @@ pub fn fix_loop(
         if chosen.is_empty() {
             break findings;
         }
-        let next = apply_edits(&current, chosen.iter().flat_map(|f| &f.edits));
         let before = (current.clone(), record.clone(), applied.len());
-        // The edits of one pass are all in the coordinates of `current`. Recorded from
-        // the last to the first, each lands before every edit recorded so far in this
-        // pass, where those coordinates still hold.
+        // Record the pass's edits one at a time, each against the text the record
+        // produces at that moment (so an edit that lands in a region rewritten by an
+        // earlier pass merges with it correctly).
         let mut pass_edits: Vec<(&Edit, usize)> = Vec::new();
         for f in &chosen {
             let owner = applied.len();
             pass_edits.extend(f.edits.iter().map(|e| (e, owner)));
             applied.push(f.clone());
         }
-        pass_edits.sort_by_key(|(e, _)| std::cmp::Reverse((e.start, e.end)));
+        pass_edits.sort_by_key(|(e, _)| (e.start, e.end));
+        let mut shift = 0isize;
         for (e, owner) in pass_edits {
-            record.push(&current, e, owner);
+            let at = |p: usize| (p as isize + shift) as usize;
+            let shifted = Edit::replace(at(e.start)..at(e.end), e.replacement.clone());
+            record.push(&current, &shifted, owner);
+            current = apply_edits(&current, [&shifted]);
+            shift += e.replacement.len() as isize - (e.end - e.start) as isize;
         }
-        current = next;
         previous = Some(Pass {
             text: before.0,
             record: before.1,

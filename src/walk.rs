@@ -15,6 +15,9 @@ pub struct Walked {
     pub files: Vec<PathBuf>,
     /// Paths that could not be walked, with the reason.
     pub errors: Vec<(PathBuf, String)>,
+    /// Files of a handled kind that are not processed, with the reason (symlinks met
+    /// while walking are not followed).
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 pub fn walk(paths: &[PathBuf], no_ignore: bool, threads: usize) -> Walked {
@@ -30,6 +33,7 @@ pub fn walk(paths: &[PathBuf], no_ignore: bool, threads: usize) -> Walked {
     walked.files.sort();
     walked.files.dedup();
     walked.errors.sort();
+    walked.skipped.sort();
     walked
 }
 
@@ -62,9 +66,14 @@ fn walk_dir(root: &Path, no_ignore: bool, threads: usize, found: &Mutex<Walked>)
         Box::new(|entry| {
             match entry {
                 Ok(e) => {
-                    let is_file = e.file_type().is_some_and(|t| t.is_file());
-                    if is_file && FileKind::for_path(e.path(), false).is_some() {
-                        lock(found).files.push(e.into_path());
+                    let kind = e.file_type();
+                    if FileKind::for_path(e.path(), false).is_some() {
+                        if kind.is_some_and(|t| t.is_file()) {
+                            lock(found).files.push(e.into_path());
+                        } else if kind.is_some_and(|t| t.is_symlink()) {
+                            let why = "a symlink (not followed; name it on the command line to process it)";
+                            lock(found).skipped.push((e.into_path(), why.into()));
+                        }
                     }
                 }
                 Err(err) => {

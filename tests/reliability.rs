@@ -1,0 +1,237 @@
+//! Nothing lost: byte fidelity, odd files, symlinks, read-only files, interrupted writes.
+
+mod common;
+
+use common::*;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const RENAME: (&str, &str) = ("'oie.session.expired'", "'idx.session.expired'");
+
+fn widget(body: &str) -> String {
+    format!(
+        "new OktaSignIn({{ i18n: {{ en: {{ {}: '{body}' }} }} }});",
+        RENAME.0
+    )
+}
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+#[test]
+fn line_endings_tabs_and_missing_final_newline_survive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = format!(
+        "// mixed\r\n\tvar a = 1;\n{}\r\n\t\t// tabbed\n  // no final newline",
+        widget("x")
+    );
+    write(tmp.path(), "m.js", src.as_bytes());
+    let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "m.js"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = std::fs::read_to_string(tmp.path().join("m.js")).unwrap();
+    assert_eq!(after, src.replace(RENAME.0, RENAME.1));
+}
+
+#[test]
+fn huge_binary_and_empty_files_are_skipped_or_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut huge = widget("x").into_bytes();
+    huge.extend(std::iter::repeat_n(b' ', 5 * 1024 * 1024));
+    write(tmp.path(), "huge.min.js", &huge);
+    let mut nul = widget("x").into_bytes();
+    nul.push(0);
+    write(tmp.path(), "nul.js", &nul);
+    write(tmp.path(), "empty.js", b"");
+    let doc = json(&run_in(tmp.path(), &["--write", "--format", "json", "."]));
+    let status = |p: &str| {
+        let f = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == p)
+            .unwrap()
+            .clone();
+        (
+            f["status"].as_str().unwrap().to_string(),
+            f["reason"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    let (s, why) = status("huge.min.js");
+    assert_eq!(s, "skipped");
+    assert!(why.contains("larger than"), "{why}");
+    let (s, why) = status("nul.js");
+    assert_eq!(s, "skipped");
+    assert!(why.contains("NUL"), "{why}");
+    assert_eq!(status("empty.js").0, "unchanged");
+    assert_eq!(std::fs::read(tmp.path().join("huge.min.js")).unwrap(), huge);
+    assert_eq!(std::fs::read(tmp.path().join("nul.js")).unwrap(), nul);
+}
+
+#[test]
+fn read_only_files_are_an_error_and_stay_as_they_were() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = widget("x");
+    write(tmp.path(), "ro.js", src.as_bytes());
+    write(tmp.path(), "rw.js", src.as_bytes());
+    let ro = tmp.path().join("ro.js");
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ro.js") && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), src);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("rw.js")).unwrap(),
+        src.replace(RENAME.0, RENAME.1)
+    );
+}
+
+#[test]
+fn symlinks_are_not_followed_when_walking_and_never_written_outside_the_tree() {
+    let tree = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let src = widget("x");
+    write(outside.path(), "theirs.js", src.as_bytes());
+    write(tree.path(), "real/inside.js", src.as_bytes());
+    symlink(
+        outside.path().join("theirs.js"),
+        tree.path().join("out-link.js"),
+    )
+    .unwrap();
+    symlink(
+        tree.path().join("real/inside.js"),
+        tree.path().join("in-link.js"),
+    )
+    .unwrap();
+    // Walking: the links are reported as skipped; the real file is processed once.
+    let doc = json(&run_in(
+        tree.path(),
+        &["--format", "json", "--from", "5.0.0", "."],
+    ));
+    let files: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("in-link.js".to_string(), "skipped".to_string()),
+            ("out-link.js".to_string(), "skipped".to_string()),
+            ("real/inside.js".to_string(), "changed".to_string())
+        ]
+    );
+    // Named: a link inside the tree is written through (the link stays a link) ...
+    let out = run_in(tree.path(), &["--write", "--from", "5.0.0", "in-link.js"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::symlink_metadata(tree.path().join("in-link.js"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(tree.path().join("real/inside.js"))
+        .unwrap()
+        .contains(RENAME.1));
+    // ... a link pointing outside is not.
+    let out = run_in(tree.path(), &["--write", "--from", "5.0.0", "out-link.js"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside this tree"));
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("theirs.js")).unwrap(),
+        src
+    );
+    assert!(std::fs::symlink_metadata(tree.path().join("out-link.js"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A dangling link named on the command line cannot be read: exit 2.
+    symlink(
+        tree.path().join("nowhere.js"),
+        tree.path().join("dangling.js"),
+    )
+    .unwrap();
+    assert_eq!(run_in(tree.path(), &["dangling.js"]).status.code(), Some(2));
+}
+
+#[test]
+fn an_interrupted_write_leaves_every_file_old_or_new_and_no_temp_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 2000;
+    let old: Vec<String> = (0..n)
+        .map(|i| format!("// file {i}\n{}\n", widget(&"x".repeat(i % 200))))
+        .collect();
+    for (i, text) in old.iter().enumerate() {
+        write(tmp.path(), &format!("d{}/f{i}.js", i % 30), text.as_bytes());
+    }
+    let mut child = bin()
+        .current_dir(tmp.path())
+        .args(["--write", "--from", "5.0.0", "-j", "2", "."])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as it has started writing: files are written in sorted path
+    // order, so the first one tells.
+    let started = Instant::now();
+    let first = tmp.path().join("d0/f0.js");
+    while started.elapsed() < Duration::from_secs(60) {
+        if std::fs::read_to_string(&first).is_ok_and(|t| t.contains(RENAME.1))
+            || child.try_wait().unwrap().is_some()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut changed = 0;
+    for (i, text) in old.iter().enumerate() {
+        let now = std::fs::read_to_string(tmp.path().join(format!("d{}/f{i}.js", i % 30))).unwrap();
+        let new = text.replace(RENAME.0, RENAME.1);
+        assert!(
+            now == *text || now == new,
+            "file {i} is neither the old nor the new version"
+        );
+        changed += usize::from(now == new);
+    }
+    eprintln!("{changed} of {n} files were written before the kill");
+    // The next run finishes the job and leaves no temp file behind.
+    let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (i, text) in old.iter().enumerate() {
+        let now = std::fs::read_to_string(tmp.path().join(format!("d{}/f{i}.js", i % 30))).unwrap();
+        assert_eq!(now, text.replace(RENAME.0, RENAME.1));
+    }
+    let temps: Vec<_> = files(tmp.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".widget-migrate."))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+}
