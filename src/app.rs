@@ -111,20 +111,13 @@ fn target_of(args: &RunArgs) -> Target {
             args.only.clone()
         },
         allow_unsafe: args.allow_unsafe,
+        insert_todos: args.insert_todos,
     }
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    match args.format {
-        Format::Sarif | Format::Github => {
-            return usage_error("--format sarif and --format github are not part of this build yet")
-        }
-        Format::Text | Format::Json => {}
-    }
-    if args.report.is_some() || args.insert_todos || args.interactive {
-        return usage_error(
-            "--report, --insert-todos and --interactive are not part of this build yet",
-        );
+    if args.interactive {
+        return usage_error("--interactive is not part of this build yet");
     }
     let target = target_of(&args);
     if let Some(from) = target.from {
@@ -286,6 +279,18 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
         .filter_map(|r| diff_bytes(r, false))
         .flatten()
         .collect();
+    if let Some(file) = &args.report {
+        let md = crate::report::markdown(
+            reports,
+            &engine.target,
+            &from_label(engine, reports),
+            written,
+        );
+        if let Err(e) = std::fs::write(file, md) {
+            eprintln!("{}: cannot write report: {e}", display_path(file));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
     if let Some(file) = &args.patch_file {
         if let Err(e) = std::fs::write(file, &patch) {
             eprintln!("{}: cannot write patch: {e}", display_path(file));
@@ -295,6 +300,20 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
     let mut stdout = anstream::stdout();
     let mut stderr = anstream::stderr();
     match args.format {
+        Format::Sarif => {
+            let doc = crate::formats::sarif(reports, written);
+            emit(&mut std::io::stdout(), &format!("{doc:#}\n"));
+        }
+        Format::Github => {
+            emit(
+                &mut std::io::stdout(),
+                &crate::formats::github(reports, written),
+            );
+            emit(
+                &mut anstream::stderr(),
+                &format!("{}\n", summary.line(written)),
+            );
+        }
         Format::Json => {
             let doc = json_document(
                 reports,

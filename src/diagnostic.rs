@@ -79,6 +79,11 @@ impl Diagnostic {
         }
     }
 
+    pub fn with_kb(mut self, kb: impl Into<String>) -> Self {
+        self.kb = Some(kb.into());
+        self
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -241,6 +241,22 @@ impl Record {
         (cur as isize - delta) as usize
     }
 
+    /// Maps an offset of the original text to the current text; an offset inside a
+    /// rewritten region maps to that region's start.
+    pub fn to_current(&self, orig: usize) -> usize {
+        let mut delta = 0isize;
+        for (e, _) in &self.edits {
+            if orig < e.end || (orig == e.start && e.start == e.end) {
+                if orig >= e.start {
+                    return (e.start as isize + delta) as usize;
+                }
+                break;
+            }
+            delta += e.replacement.len() as isize - (e.end - e.start) as isize;
+        }
+        (orig as isize + delta) as usize
+    }
+
     /// The edits of fix `owner`, in original coordinates.
     pub fn edits_of(&self, owner: usize) -> Vec<Edit> {
         self.edits

@@ -65,6 +65,8 @@ pub struct FileReport {
     pub output: Option<String>,
     pub fixes: Vec<ReportedFix>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by ignore comments (offsets in the original text).
+    pub ignored: Vec<crate::markers::Ignored>,
 }
 
 impl FileReport {
@@ -78,6 +80,7 @@ impl FileReport {
             output: None,
             fixes: Vec::new(),
             diagnostics: Vec::new(),
+            ignored: Vec::new(),
         }
     }
 
@@ -206,6 +209,24 @@ fn report_unresolved(located: &Located<'_>, out: &mut Findings) {
     }
 }
 
+/// How a TODO comment is written in a file of this kind (JSON has no comments).
+fn comment_style(kind: &FileKind) -> Option<crate::markers::CommentStyle> {
+    use crate::markers::{HASH_COMMENT, JS_COMMENT};
+    match kind {
+        FileKind::Js(_) => Some(JS_COMMENT),
+        FileKind::Bundle {
+            format: BundleFormat::Properties,
+            ..
+        } => Some(HASH_COMMENT),
+        FileKind::Bundle {
+            format: BundleFormat::Json,
+            ..
+        }
+        | FileKind::JsonConfig
+        | FileKind::PackageJson => None,
+    }
+}
+
 /// Shared, read-only state of a run.
 pub struct Engine {
     pub target: Target,
@@ -283,6 +304,7 @@ impl Engine {
             output: None,
             fixes: Vec::new(),
             diagnostics: Vec::new(),
+            ignored: Vec::new(),
         };
         if worth_parsing(&kind, &source.text) {
             let from = match self.target.from {
@@ -298,7 +320,20 @@ impl Engine {
         report
     }
 
+    /// The rules' findings on one version of the text, less what ignore comments
+    /// silence, plus the TODO markers still in it.
     fn analyze(&self, text: &str, bom: usize, kind: &FileKind, from: Version) -> Analysis {
+        match self.run_rules(text, bom, kind, from) {
+            Analysis::Parsed(mut findings) => {
+                findings.ignored = crate::markers::apply_ignores(text, &mut findings);
+                crate::markers::remaining_todos(text, &mut findings);
+                Analysis::Parsed(findings)
+            }
+            failed => failed,
+        }
+    }
+
+    fn run_rules(&self, text: &str, bom: usize, kind: &FileKind, from: Version) -> Analysis {
         let ctx = Ctx {
             target: &self.target,
             from,
@@ -382,11 +417,17 @@ impl Engine {
                 ..
             } => true,
         };
+        let todo = self
+            .target
+            .insert_todos
+            .then(|| comment_style(kind))
+            .flatten();
         let outcome = fix_loop(
             &source.text,
             |text| self.analyze(text, bom, kind, from),
             parses,
             |f| self.allowed(f),
+            todo,
         );
         match outcome {
             Err(LoopError::Unparsable(e)) => {
@@ -421,6 +462,7 @@ impl Engine {
             Ok(done) => {
                 report.fixes = done.fixes;
                 report.diagnostics = done.diagnostics;
+                report.ignored = done.ignored;
                 if done.output != source.text {
                     report.status = Status::Changed;
                     report.output = Some(done.output);
@@ -453,6 +495,7 @@ pub struct LoopOutcome {
     /// all edits in the coordinates of the original text.
     pub fixes: Vec<ReportedFix>,
     pub diagnostics: Vec<Diagnostic>,
+    pub ignored: Vec<crate::markers::Ignored>,
 }
 
 /// The pass loop: analyse, apply the allowed fixes that do not overlap, re-analyse the
@@ -464,6 +507,7 @@ pub fn fix_loop(
     mut analyze: impl FnMut(&str) -> Analysis,
     parses: impl Fn(&str) -> bool,
     allowed: impl Fn(&Fix) -> bool,
+    todo: Option<crate::markers::CommentStyle>,
 ) -> Result<LoopOutcome, LoopError> {
     struct Pass {
         text: String,
@@ -558,6 +602,37 @@ pub fn fix_loop(
         });
     };
 
+    // TODO markers at the manual items, as one last fix (comments change no behaviour,
+    // so no new analysis; the result must still parse).
+    if let Some(style) = todo {
+        // The manual items, and what applied fixes left for a human (at their place).
+        let mut items = findings.diagnostics.clone();
+        for (i, f) in applied.iter().enumerate() {
+            if let (Some(text), Some(e)) = (&f.follow_up, record.edits_of(i).first()) {
+                let at = record.to_current(e.start);
+                items.push(
+                    Diagnostic::core(f.rule, Severity::Warning, text.clone(), at..at)
+                        .with_kb(f.kb.clone()),
+                );
+            }
+        }
+        if let Some(f) = crate::markers::todo_fix(&current, &items, style) {
+            let candidate = apply_edits(&current, &f.edits);
+            if parses(&candidate) {
+                let owner = applied.len();
+                let mut shift = 0isize;
+                for e in &f.edits {
+                    let at = |p: usize| (p as isize + shift) as usize;
+                    let shifted = Edit::replace(at(e.start)..at(e.end), e.replacement.clone());
+                    record.push(&current, &shifted, owner);
+                    current = apply_edits(&current, [&shifted]);
+                    shift += e.replacement.len() as isize - (e.end - e.start) as isize;
+                }
+                applied.push(f);
+            }
+        }
+    }
+
     // The record must reproduce the result exactly: a defect here must not reach the disk.
     if try_apply_edits(original, record.all_edits()).as_deref() != Some(current.as_str()) {
         return Err(LoopError::Internal);
@@ -618,10 +693,19 @@ pub fn fix_loop(
         }
     }
     diagnostics.sort_by_key(|d| (d.start, d.rule.clone()));
+    let ignored = findings
+        .ignored
+        .into_iter()
+        .map(|mut i| {
+            i.at = record.to_original(i.at);
+            i
+        })
+        .collect();
     Ok(LoopOutcome {
         output: current,
         fixes,
         diagnostics,
+        ignored,
     })
 }
 
@@ -650,7 +734,7 @@ mod tests {
             if parses(t) {
                 Analysis::Parsed(Findings {
                     fixes: rules(t),
-                    diagnostics: Vec::new(),
+                    ..Findings::default()
                 })
             } else {
                 Analysis::Failed(ParseError {
@@ -678,7 +762,7 @@ mod tests {
             }
             v
         };
-        let out = fix_loop("xabc", toy(rules), parses, |_| true).unwrap();
+        let out = fix_loop("xabc", toy(rules), parses, |_| true, None).unwrap();
         assert_eq!(out.output, "xABCD");
         let applied: Vec<&ReportedFix> = out.fixes.iter().filter(|f| f.applied).collect();
         assert_eq!(applied.len(), 2, "b waited for the second pass");
@@ -700,7 +784,7 @@ mod tests {
             }
             v
         };
-        let out = fix_loop("old x", toy(rules), parses, |_| true).unwrap();
+        let out = fix_loop("old x", toy(rules), parses, |_| true, None).unwrap();
         assert_eq!(out.output, "new x");
         assert!(out
             .diagnostics
@@ -716,7 +800,7 @@ mod tests {
     fn fixes_that_never_settle_are_an_error() {
         let rules = |t: &str| vec![fix("t/grow", vec![Edit::insert(t.len(), "a")])];
         assert!(matches!(
-            fix_loop("", toy(rules), parses, |_| true),
+            fix_loop("", toy(rules), parses, |_| true, None),
             Err(LoopError::NoConvergence)
         ));
     }
@@ -724,7 +808,7 @@ mod tests {
     #[test]
     fn unparsable_input_is_an_error_and_disallowed_fixes_stay_pending() {
         assert!(matches!(
-            fix_loop("a!", toy(|_| Vec::new()), parses, |_| true),
+            fix_loop("a!", toy(|_| Vec::new()), parses, |_| true, None),
             Err(LoopError::Unparsable(_))
         ));
         let rules = |t: &str| match t.find('u') {
@@ -734,7 +818,7 @@ mod tests {
             }],
             None => Vec::new(),
         };
-        let out = fix_loop("u", toy(rules), parses, |f| f.safety == Safety::Safe).unwrap();
+        let out = fix_loop("u", toy(rules), parses, |f| f.safety == Safety::Safe, None).unwrap();
         assert_eq!(out.output, "u");
         assert_eq!(out.fixes.len(), 1);
         assert!(!out.fixes[0].applied);

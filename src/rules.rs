@@ -153,6 +153,8 @@ pub struct Target {
     pub gen3: bool,
     pub sections: Vec<Section>,
     pub allow_unsafe: bool,
+    /// Leave a `widget-migrate:` comment at each manual item.
+    pub insert_todos: bool,
 }
 
 impl Default for Target {
@@ -164,6 +166,7 @@ impl Default for Target {
             gen3: false,
             sections: Section::ALL.to_vec(),
             allow_unsafe: false,
+            insert_todos: false,
         }
     }
 }

@@ -17,6 +17,8 @@ use crate::rules::Ctx;
 pub struct Findings {
     pub fixes: Vec<Fix>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by `widget-migrate-ignore` comments.
+    pub ignored: Vec<crate::markers::Ignored>,
 }
 
 /// Runs every rule that works on widget configurations.
