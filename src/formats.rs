@@ -145,12 +145,8 @@ pub fn github(reports: &[FileReport], written: bool) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let title = escape(
-                &format!("{} {}", d.rule, d.kb.as_deref().unwrap_or(""))
-                    .trim()
-                    .to_string(),
-                true,
-            );
+            let title = format!("{} {}", d.rule, d.kb.as_deref().unwrap_or(""));
+            let title = escape(title.trim(), true);
             out.push_str(&format!(
                 "::{kind} file={file}{},title={title}::{}\n",
                 pos(d.start, d.end),
