@@ -52,7 +52,7 @@ fn github_annotations_follow_the_workflow_command_syntax() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let line_re = |l: &str| {
-        let (cmd, msg) = l.split_once("::").map(|(a, b)| (a, b)).unwrap();
+        let (cmd, msg) = l.split_once("::").unwrap();
         assert!(cmd.is_empty(), "{l}");
         let (head, message) = msg.split_once("::").unwrap();
         let (kind, props) = head.split_once(' ').unwrap();
