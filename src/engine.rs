@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::edit::{apply_edits, select_non_overlapping, Edit, Fix, Record, Safety};
 use crate::kind::BundleFormat;
 pub use crate::kind::FileKind;
+use crate::lang::css::{self, StyleSyntax};
 use crate::lang::js::{self, Dialect, ParseError};
 use crate::lang::properties;
 use crate::locate::{locate, locate_json, Entry, JsonDoc, KeyKind, Located};
@@ -130,6 +131,7 @@ fn worth_parsing(kind: &FileKind, text: &str) -> bool {
         FileKind::Js(_) => mentions_widget(text),
         FileKind::JsonConfig => JSON_PREFILTER.is_match(text),
         FileKind::Bundle { .. } => true,
+        FileKind::Css(_) => crate::transforms::css::mentions_widget(text),
     }
 }
 
@@ -184,6 +186,30 @@ pub fn analyze_script(
     run_config_rules(&located, text, ctx, out);
     run_program_rules(&parsed, text, ctx, out);
     report_unresolved(&located, out);
+    Ok(())
+}
+
+/// Runs every CSS rule on the stylesheet `text[range]` (a whole `.css/.scss/.sass/.less`
+/// file, or the body of an HTML/SFC `<style>` block): `text` is the whole file and every
+/// offset is a file offset. A stylesheet without any widget name is not parsed (and so
+/// gives neither findings nor a parse error); neither is any when the `css` section is off.
+pub fn analyze_stylesheet(
+    text: &str,
+    range: std::ops::Range<usize>,
+    syntax: StyleSyntax,
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+) -> Result<(), ParseError> {
+    let Some(body) = text.get(range.clone()) else {
+        return Ok(());
+    };
+    if !ctx.target.sections.contains(&crate::rules::Section::Css)
+        || !crate::transforms::css::mentions_widget(body)
+    {
+        return Ok(());
+    }
+    let sheet = css::parse(body, syntax, range.start)?;
+    crate::transforms::css::run(&sheet, text, ctx, out);
     Ok(())
 }
 
@@ -309,6 +335,13 @@ impl Engine {
                     Err(e) => Analysis::Failed(e),
                 }
             }
+            FileKind::Css(syntax) => {
+                return match analyze_stylesheet(text, bom..text.len(), *syntax, &ctx, &mut findings)
+                {
+                    Ok(()) => Analysis::Parsed(findings),
+                    Err(e) => Analysis::Failed(e),
+                }
+            }
             FileKind::JsonConfig => match js::parse_json(body, bom) {
                 Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
                 Err(e) => return Analysis::Failed(e),
@@ -367,6 +400,7 @@ impl Engine {
                 format: BundleFormat::Properties,
                 ..
             } => true,
+            FileKind::Css(syntax) => css::parse(&text[bom..], *syntax, bom).is_ok(),
         };
         let outcome = fix_loop(
             &source.text,
@@ -595,6 +629,38 @@ pub fn fix_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_style_block_is_analysed_in_file_offsets() {
+        let target = Target {
+            from: Some(Version::parse("6.9.0").unwrap()),
+            ..Target::default()
+        };
+        let ctx = Ctx {
+            target: &target,
+            from: target.from.unwrap(),
+        };
+        let html = "<html><style>\n#okta-sign-in { font-family: montserrat }\n</style></html>";
+        let body = html.find("<style>").unwrap() + 7..html.find("</style>").unwrap();
+        let mut out = Findings::default();
+        analyze_stylesheet(html, body.clone(), StyleSyntax::Css, &ctx, &mut out).unwrap();
+        let edit = &out.fixes[0].edits[0];
+        assert_eq!(&html[edit.start..edit.end], "montserrat");
+        assert_eq!(edit.replacement, "montserrat-okta");
+        // A broken block is an error at its file offset; a block without widget names is not parsed.
+        let broken = "<style>#okta-sign-in {</style>";
+        let inner = 7..broken.find("</style>").unwrap();
+        let err = analyze_stylesheet(broken, inner, StyleSyntax::Css, &ctx, &mut out).unwrap_err();
+        assert!(err.offset >= 7);
+        assert!(analyze_stylesheet(
+            "<style>a {</style>",
+            7..10,
+            StyleSyntax::Css,
+            &ctx,
+            &mut out
+        )
+        .is_ok());
+    }
 
     fn fix(rule: &'static str, edits: Vec<Edit>) -> Fix {
         Fix {

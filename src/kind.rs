@@ -1,6 +1,7 @@
 //! Which front end handles a file, decided by its name (and, for a `.properties` file
 //! with another name, by the bundles beside it or by being named on the command line).
 
+use crate::lang::css::StyleSyntax;
 use crate::lang::js::Dialect;
 use std::path::Path;
 
@@ -16,6 +17,8 @@ pub enum FileKind {
     },
     /// A JSON file that may hold a widget configuration (`config.json`).
     JsonConfig,
+    /// A stylesheet: `.css .scss .sass .less`.
+    Css(StyleSyntax),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +93,9 @@ impl FileKind {
                     None => Some(FileKind::JsonConfig),
                 }
             }
-            _ => Dialect::for_path(path).map(FileKind::Js),
+            _ => Dialect::for_path(path)
+                .map(FileKind::Js)
+                .or_else(|| StyleSyntax::for_path(path).map(FileKind::Css)),
         }
     }
 }
@@ -161,6 +166,10 @@ mod tests {
             })
         );
         assert_eq!(k("x.tsx"), Some(FileKind::Js(Dialect::Tsx)));
-        assert_eq!(k("x.css"), None);
+        assert_eq!(k("x.css"), Some(FileKind::Css(StyleSyntax::Css)));
+        assert_eq!(k("a/b.scss"), Some(FileKind::Css(StyleSyntax::Scss)));
+        assert_eq!(k("b.sass"), Some(FileKind::Css(StyleSyntax::Sass)));
+        assert_eq!(k("b.less"), Some(FileKind::Css(StyleSyntax::Less)));
+        assert_eq!(k("x.styl"), None);
     }
 }

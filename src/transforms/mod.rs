@@ -1,6 +1,8 @@
 //! The rules. Each section module reads its table from `transforms/` and turns the
 //! located configuration into fixes and diagnostics.
 
+pub mod css;
+pub mod css_values;
 pub mod i18n;
 
 use crate::diagnostic::Diagnostic;
