@@ -220,6 +220,10 @@ pub(crate) fn unknown_selector(
     };
     let t = &*TABLE;
     let range = occ.name.range.clone();
+    // Classic Engine still renders its input ids (S6).
+    if ctx.target.engine == Engine::Classic && t.classic_ids.iter().any(|r| r.name == name) {
+        return;
+    }
     if t.classic_only.names.iter().any(|n| n == name) {
         if ctx.target.engine == Engine::Oie {
             let message = format!(

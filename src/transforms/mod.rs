@@ -2,6 +2,7 @@
 //! located configuration into fixes and diagnostics.
 
 pub mod css;
+pub mod css_selectors;
 pub mod css_values;
 pub mod i18n;
 
