@@ -161,6 +161,7 @@ fn run(args: RunArgs) -> ExitCode {
         reports.push(FileReport::skipped(path, why));
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    hold_back_version_bump(&mut reports);
 
     let mode = args.mode();
     if mode == Mode::Write {
@@ -200,6 +201,41 @@ fn run(args: RunArgs) -> ExitCode {
         }
     }
     finish(&engine, &args, &reports, mode)
+}
+
+/// The package.json range moves to the target last: once it names the target, later
+/// runs take the code as written for it, and fixes still pending elsewhere (unsafe
+/// ones, say) would no longer be found. So it waits while any other fix is pending.
+fn hold_back_version_bump(reports: &mut [FileReport]) {
+    let is_manifest = |r: &FileReport| r.path.file_name().is_some_and(|n| n == "package.json");
+    let pending_elsewhere = reports
+        .iter()
+        .filter(|r| !is_manifest(r))
+        .any(|r| r.fixes.iter().any(|f| !f.applied));
+    if !pending_elsewhere {
+        return;
+    }
+    for r in reports
+        .iter_mut()
+        .filter(|r| is_manifest(r) && r.status == Status::Changed)
+    {
+        r.status = Status::Unchanged;
+        r.output = None;
+        for f in &mut r.fixes {
+            f.applied = false;
+        }
+        let at = r
+            .fixes
+            .first()
+            .and_then(|f| f.fix.edits.first())
+            .map_or(0, |e| e.start);
+        r.diagnostics.push(crate::diagnostic::Diagnostic::core(
+            "config/package-version",
+            Severity::Info,
+            "the version bump waits until no other fix is pending (run again with --unsafe, or finish the manual fixes first), so that later runs still see the old version".into(),
+            at..at,
+        ));
+    }
 }
 
 fn num_threads() -> usize {

@@ -7,6 +7,7 @@ use crate::edit::{
 };
 use crate::kind::BundleFormat;
 pub use crate::kind::FileKind;
+use crate::lang::css::{self, StyleSyntax};
 use crate::lang::js::{self, Dialect, ParseError};
 use crate::lang::properties;
 use crate::locate::{locate, locate_json, Entry, JsonDoc, KeyKind, Located};
@@ -136,6 +137,7 @@ fn worth_parsing(kind: &FileKind, text: &str) -> bool {
         FileKind::JsonConfig => JSON_PREFILTER.is_match(text),
         FileKind::PackageJson => text.contains("\"@okta/okta-signin-widget\""),
         FileKind::Bundle { .. } => true,
+        FileKind::Css(_) => crate::transforms::css::mentions_widget(text),
     }
 }
 
@@ -194,6 +196,30 @@ pub fn analyze_script(
     Ok(())
 }
 
+/// Runs every CSS rule on the stylesheet `text[range]` (a whole `.css/.scss/.sass/.less`
+/// file, or the body of an HTML/SFC `<style>` block): `text` is the whole file and every
+/// offset is a file offset. A stylesheet without any widget name is not parsed (and so
+/// gives neither findings nor a parse error); neither is any when the `css` section is off.
+pub fn analyze_stylesheet(
+    text: &str,
+    range: std::ops::Range<usize>,
+    syntax: StyleSyntax,
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+) -> Result<(), ParseError> {
+    let Some(body) = text.get(range.clone()) else {
+        return Ok(());
+    };
+    if !ctx.target.sections.contains(&crate::rules::Section::Css)
+        || !crate::transforms::css::mentions_widget(body)
+    {
+        return Ok(());
+    }
+    let sheet = css::parse(body, syntax, range.start)?;
+    crate::transforms::css::run(&sheet, text, ctx, out);
+    Ok(())
+}
+
 /// What the locator could not see, as notes.
 fn report_unresolved(located: &Located<'_>, out: &mut Findings) {
     for u in &located.unresolved {
@@ -211,9 +237,10 @@ fn report_unresolved(located: &Located<'_>, out: &mut Findings) {
 
 /// How a TODO comment is written in a file of this kind (JSON has no comments).
 fn comment_style(kind: &FileKind) -> Option<crate::markers::CommentStyle> {
-    use crate::markers::{HASH_COMMENT, JS_COMMENT};
+    use crate::markers::{BLOCK_COMMENT, HASH_COMMENT, JS_COMMENT};
     match kind {
         FileKind::Js(_) => Some(JS_COMMENT),
+        FileKind::Css(_) => Some(BLOCK_COMMENT),
         FileKind::Bundle {
             format: BundleFormat::Properties,
             ..
@@ -348,6 +375,13 @@ impl Engine {
                     Err(e) => Analysis::Failed(e),
                 }
             }
+            FileKind::Css(syntax) => {
+                return match analyze_stylesheet(text, bom..text.len(), *syntax, &ctx, &mut findings)
+                {
+                    Ok(()) => Analysis::Parsed(findings),
+                    Err(e) => Analysis::Failed(e),
+                }
+            }
             FileKind::JsonConfig => match js::parse_json(body, bom) {
                 Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
                 Err(e) => return Analysis::Failed(e),
@@ -416,6 +450,7 @@ impl Engine {
                 format: BundleFormat::Properties,
                 ..
             } => true,
+            FileKind::Css(syntax) => css::parse(&text[bom..], *syntax, bom).is_ok(),
         };
         let todo = self
             .target
@@ -712,6 +747,38 @@ pub fn fix_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_style_block_is_analysed_in_file_offsets() {
+        let target = Target {
+            from: Some(Version::parse("6.9.0").unwrap()),
+            ..Target::default()
+        };
+        let ctx = Ctx {
+            target: &target,
+            from: target.from.unwrap(),
+        };
+        let html = "<html><style>\n#okta-sign-in { font-family: montserrat }\n</style></html>";
+        let body = html.find("<style>").unwrap() + 7..html.find("</style>").unwrap();
+        let mut out = Findings::default();
+        analyze_stylesheet(html, body.clone(), StyleSyntax::Css, &ctx, &mut out).unwrap();
+        let edit = &out.fixes[0].edits[0];
+        assert_eq!(&html[edit.start..edit.end], "montserrat");
+        assert_eq!(edit.replacement, "montserrat-okta");
+        // A broken block is an error at its file offset; a block without widget names is not parsed.
+        let broken = "<style>#okta-sign-in {</style>";
+        let inner = 7..broken.find("</style>").unwrap();
+        let err = analyze_stylesheet(broken, inner, StyleSyntax::Css, &ctx, &mut out).unwrap_err();
+        assert!(err.offset >= 7);
+        assert!(analyze_stylesheet(
+            "<style>a {</style>",
+            7..10,
+            StyleSyntax::Css,
+            &ctx,
+            &mut out
+        )
+        .is_ok());
+    }
 
     fn fix(rule: &'static str, edits: Vec<Edit>) -> Fix {
         Fix {

@@ -1,6 +1,7 @@
 //! Which front end handles a file, decided by its name (and, for a `.properties` file
 //! with another name, by the bundles beside it or by being named on the command line).
 
+use crate::lang::css::StyleSyntax;
 use crate::lang::js::Dialect;
 use std::path::Path;
 
@@ -18,6 +19,8 @@ pub enum FileKind {
     JsonConfig,
     /// A package.json (the widget's version range).
     PackageJson,
+    /// A stylesheet: `.css .scss .sass .less`.
+    Css(StyleSyntax),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +98,9 @@ impl FileKind {
                     None => Some(FileKind::JsonConfig),
                 }
             }
-            _ => Dialect::for_path(path).map(FileKind::Js),
+            _ => Dialect::for_path(path)
+                .map(FileKind::Js)
+                .or_else(|| StyleSyntax::for_path(path).map(FileKind::Css)),
         }
     }
 }
@@ -167,6 +172,10 @@ mod tests {
             })
         );
         assert_eq!(k("x.tsx"), Some(FileKind::Js(Dialect::Tsx)));
-        assert_eq!(k("x.css"), None);
+        assert_eq!(k("x.css"), Some(FileKind::Css(StyleSyntax::Css)));
+        assert_eq!(k("a/b.scss"), Some(FileKind::Css(StyleSyntax::Scss)));
+        assert_eq!(k("b.sass"), Some(FileKind::Css(StyleSyntax::Sass)));
+        assert_eq!(k("b.less"), Some(FileKind::Css(StyleSyntax::Less)));
+        assert_eq!(k("x.styl"), None);
     }
 }

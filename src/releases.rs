@@ -113,6 +113,23 @@ pub static EXPORTS: LazyLock<Presence> = LazyLock::new(|| {
     )
 });
 
+/// `.class` / `#id` names of each release's shipped CSS (for 7.x, the Gen2
+/// `okta-sign-in.min.css` and the Gen3 `okta-sign-in.next.css` together).
+pub static CSS_NAMES: LazyLock<Presence> = LazyLock::new(|| {
+    Presence::parse(
+        include_str!("../transforms/releases/css-names.tsv"),
+        "css-names.tsv",
+    )
+});
+
+/// The names of the Gen3 `okta-sign-in.next.css` alone (all 0 before 7.12).
+pub static CSS_NAMES_NEXT: LazyLock<Presence> = LazyLock::new(|| {
+    Presence::parse(
+        include_str!("../transforms/releases/css-names-next.tsv"),
+        "css-names-next.tsv",
+    )
+});
+
 /// The newest release with data that is not newer than `to` (what the target ships, as
 /// far as the data knows), as an index into [`VERSIONS`].
 pub fn release_for(to: Version) -> Option<usize> {

@@ -79,20 +79,45 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
         "git apply rejected the dry-run patch"
     );
 
-    // --write gives the same bytes.
+    // --write gives the same bytes. What it leaves is the unsafe Chosen rewrite of
+    // styles/login.css (checked in `sample_app_css_findings_are_reported`), so it exits 1.
     let written = sample_copy();
-    let out = run_in(written.path(), &["--write", "."]);
+    let out = run_in(written.path(), &["--write", "--format", "json", "."]);
     assert_eq!(
         out.status.code(),
         Some(1), // written, with manual items left (see below)
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let doc = json(&out);
+    for f in doc["files"].as_array().unwrap() {
+        let left = f["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["applied"] != true)
+            .chain(
+                f["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| d["severity"] != "info"),
+            )
+            .map(|x| x["rule"].as_str().unwrap())
+            .filter(|r| !r.starts_with("css/") && !r.starts_with("config/"))
+            .collect::<Vec<_>>();
+        assert!(
+            left.is_empty(),
+            "{}: {left:?} left after --write",
+            f["path"]
+        );
+    }
     assert_eq!(tree_bytes(applied.path()), tree_bytes(written.path()));
 
     // A second run has nothing left to fix. The i18n section has nothing left at all;
-    // other sections leave manual items (a Classic `baseUrl`-only config, `idps`), which
-    // keep the exit code at 1 until a human has dealt with them.
+    // other sections leave manual items (a Classic `baseUrl`-only config, `idps`, the
+    // Chosen selector's unsafe fix), which keep the exit code at 1 until a human has
+    // dealt with them.
     let again = run_in(written.path(), &["--check", "--only", "i18n", "."]);
     assert_eq!(
         again.status.code(),
@@ -102,7 +127,18 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
     );
     let json_again = json(&run_in(written.path(), &["--format", "json", "."]));
     assert_eq!(json_again["summary"]["changed"], 0);
-    assert_eq!(json_again["summary"]["fixes"], 0);
+    let pending: Vec<&str> = json_again["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["fixes"].as_array().unwrap().iter())
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pending,
+        ["config/package-version", "css/chosen-select"],
+        "the unsafe fix waits, and the version bump waits for it"
+    );
     let manual: Vec<String> = json_again["files"]
         .as_array()
         .unwrap()
@@ -134,6 +170,52 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
     assert_eq!(
         run_in(written.path(), &["--check", "."]).status.code(),
         Some(1)
+    );
+}
+
+#[test]
+fn sample_app_css_findings_are_reported() {
+    let tmp = sample_copy();
+    let doc = json(&run_in(tmp.path(), &["--write", "--format", "json", "."]));
+    let css = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "styles/login.css")
+        .expect("the sample app's stylesheet is reported");
+    assert_eq!(css["status"], "changed");
+    let fixes = css["fixes"].as_array().unwrap();
+    let font = fixes
+        .iter()
+        .find(|f| f["rule"] == "css/montserrat-font")
+        .unwrap();
+    assert_eq!(font["applied"], true);
+    assert_eq!(font["safety"], "safe");
+    let chosen = fixes
+        .iter()
+        .find(|f| f["rule"] == "css/chosen-select")
+        .unwrap();
+    assert_eq!(chosen["applied"], false, "unsafe: needs --unsafe");
+    assert_eq!(chosen["edits"][0]["start_line"], 14);
+    assert_eq!(chosen["edits"][0]["replacement"], ".o-form-input select");
+    let text = std::fs::read_to_string(tmp.path().join("styles/login.css")).unwrap();
+    assert!(text.contains("font-family: montserrat-okta, Arial, sans-serif;"));
+    assert!(
+        text.contains("#okta-sign-in .chzn-single {"),
+        "unsafe fix not applied"
+    );
+    assert!(
+        text.contains("@import url('https://fonts.googleapis.com/css?family=Montserrat:400,700');"),
+        "the Google Fonts import is not the widget's font"
+    );
+
+    // With --unsafe, the Chosen rule is rewritten too and the stylesheet is done.
+    let out = run_in(tmp.path(), &["--write", "--unsafe", "styles/login.css"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(tmp.path().join("styles/login.css")).unwrap();
+    assert!(
+        text.contains("#okta-sign-in .o-form-input select {"),
+        "{text}"
     );
 }
 
@@ -663,4 +745,63 @@ fn unknown_keys_name_the_target_and_a_suggestion_in_text_and_json() {
     let d = &doc["files"][0]["diagnostics"][0];
     assert_eq!(d["rule"], "i18n/unknown-key");
     assert!(d["message"].as_str().unwrap().contains("widget 6.9.0"));
+}
+
+#[test]
+fn stylesheets_dry_run_shows_safe_edits_and_unsafe_ones_with_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let css = "#okta-sign-in { font-family: montserrat; }\n#okta-sign-in #okta-signin-submit { color: red; }\n#okta-sign-in .chzn-drop { color: red; }\n";
+    write_file(tmp.path(), "w.css", css);
+    let args = ["--from", "6.9.0", "--to", "7.49.0", "--color", "never"];
+    let out = run_in(tmp.path(), &[&args[..], &["--dry-run", "w.css"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("+#okta-sign-in { font-family: montserrat-okta; }"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("data-type"),
+        "unsafe edits wait for --unsafe: {diff}"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("w.css:3:15: warning css/chosen-select"),
+        "{stderr}"
+    );
+    let out = run_in(
+        tmp.path(),
+        &[&args[..], &["--dry-run", "--unsafe", "w.css"]].concat(),
+    );
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains(
+            "+#okta-sign-in .o-form-button-bar input[data-type=\"save\"] { color: red; }"
+        ),
+        "{diff}"
+    );
+    // --only leaves stylesheets alone; standard input takes a stylesheet by its name.
+    let out = run_in(
+        tmp.path(),
+        &[&args[..], &["--only", "i18n", "w.css"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let mut child = bin()
+        .current_dir(tmp.path())
+        .args(["--from", "6.9.0", "--stdin-filename", "x.scss"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"#okta-sign-in { .o-form { font-family: montserrat; } }\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "#okta-sign-in { .o-form { font-family: montserrat-okta; } }\n"
+    );
 }

@@ -16,6 +16,7 @@ mod common;
 
 use common::*;
 use std::path::Path;
+use widget_migrate::lang::css::{self, StyleSyntax};
 use widget_migrate::lang::js::{parse, parse_json, Dialect};
 
 const DEFAULT_ARGS: [&str; 6] = ["--from", "3.0.0", "--to", "7.49.0", "--engine", "oie"];
@@ -72,7 +73,10 @@ fn check_parses(path: &Path, bytes: &[u8]) -> Result<(), String> {
     ) {
         (Some(dialect), _) => parse(body, dialect, 0).map(|_| ()),
         (None, Some("json")) => parse_json(body, 0).map(|_| ()),
-        _ => Ok(()),
+        _ => match StyleSyntax::for_path(path) {
+            Some(syntax) => css::parse(body, syntax, 0).map(|_| ()),
+            None => Ok(()),
+        },
     };
     result.map_err(|e| format!("{}: {}", path.display(), e.message))
 }

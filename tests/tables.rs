@@ -254,3 +254,73 @@ fn renames_agree_with_the_shipped_releases() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn css_table_agrees_with_the_releases_and_parses() {
+    use widget_migrate::lang::css::{parse, StyleSyntax};
+    use widget_migrate::releases::{release_for, CSS_NAMES, CSS_NAMES_NEXT, VERSIONS as RELEASES};
+    use widget_migrate::transforms::css::{is_chosen, TABLE};
+    let t = &*TABLE;
+    let newest = release_for(VERSIONS.newest).unwrap();
+    let parses = |sel: &str| parse(&format!("{sel} {{ a: b }}"), StyleSyntax::Css, 0).is_ok();
+    let sigil = |n: &str| n.starts_with('.') || n.starts_with('#');
+    // S3: Chosen names were shipped and are gone from the newest release (7.37.0).
+    let chosen_names = t.chosen.names.iter().chain(t.chosen.direct.keys());
+    for n in chosen_names {
+        assert!(sigil(n) && is_chosen(n), "{n}");
+        assert!(CSS_NAMES.known(n), "{n} was never shipped");
+        assert!(!CSS_NAMES.ships(n, newest), "{n} still shipped");
+    }
+    for (name, sel) in &t.chosen.direct {
+        assert!(
+            parses(&format!("{} {sel}", t.chosen.context)),
+            "{name} -> {sel}"
+        );
+    }
+    let at_7_37 = RELEASES
+        .iter()
+        .position(|v| v.to_string() == "7.27.3")
+        .unwrap();
+    assert!(CSS_NAMES.ships(".chzn-single", at_7_37) && !CSS_NAMES.ships(".chzn-single", newest));
+    // S6: replacements are selectors; the ids are in no release's CSS.
+    for row in &t.classic_ids {
+        assert!(!CSS_NAMES.known(&row.name), "{}", row.name);
+        for r in [&row.gen2, &row.gen3] {
+            let ctx = r.context.as_deref().unwrap_or("");
+            assert!(
+                parses(&format!("{ctx} {}{}", r.element, r.rest)),
+                "{}",
+                row.name
+            );
+        }
+    }
+    // S9 and friends: Gen3 forms are selectors; the Gen2 names are not in Gen3's CSS.
+    for row in &t.gen3.map {
+        assert!(sigil(&row.name), "{}", row.name);
+        assert!(!CSS_NAMES_NEXT.ships(&row.name, newest), "{}", row.name);
+        if let Some(to) = &row.to {
+            assert!(parses(&to.replace('*', "google")), "{to}");
+        }
+        assert!(["S5", "S7", "S8", "S9"].contains(&row.kb.as_str()));
+    }
+    assert!(
+        CSS_NAMES_NEXT.names_in(newest).next().is_some(),
+        "Gen3 CSS data"
+    );
+    // S4: the documented hooks exist in the newest release.
+    for n in &t.stable_hooks.names {
+        assert!(
+            CSS_NAMES.ships(n, newest) || t.rendered.contains(n) || n == ".custom-style",
+            "{n}"
+        );
+    }
+    for n in t.anchors.names.iter().chain(&t.anchors.prefixes) {
+        assert!(sigil(n), "{n}");
+    }
+    let mut rendered = t.rendered.clone();
+    rendered.sort();
+    assert_eq!(
+        rendered, t.rendered,
+        "rendered is sorted (tools/gen_css_rendered.py)"
+    );
+}

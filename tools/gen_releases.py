@@ -13,6 +13,7 @@ and writes compact, sorted, deterministic files:
   country-codes.tsv  keys of the English country.properties
   options.tsv        top-level widget option names
   css-names.tsv      `.class` / `#id` names in the shipped main CSS
+  css-names-next.tsv the same for the Gen3 okta-sign-in.next.css alone
   exports.tsv        subpaths the package.json `exports` map allows
 
 Every .tsv has a header line and then `<name>\\t<bits>`, one bit per packed
@@ -764,7 +765,7 @@ def main():
     resolved = resolve_versions(published_versions(cache, args.refresh_versions))
     packed = sorted({v for v in resolved.values() if v}, key=semver_key)
 
-    login, country, css, css_main, exports, evidence = [], [], [], [], [], []
+    login, country, css, css_main, css_next, exports, evidence = [], [], [], [], [], [], []
     sources = {col: {} for col in ("login", "country", "options", "css", "exports")}
 
     def used(col, what, version):
@@ -793,8 +794,12 @@ def main():
                 css_files.append(name)
                 if name == MAIN_CSS[0]:
                     css_main.append(found)
+                else:
+                    css_next.append(found)
         if MAIN_CSS[0] not in files:
             css_main.append(None)
+        if MAIN_CSS[1] not in files:
+            css_next.append(None)
         css.append(css_set if css_files else None)
         used("css", " + ".join(css_files), version)
 
@@ -817,7 +822,8 @@ def main():
             "`sources`: per column, the package files read -> the versions read that way. "
             "`options_from_readme`: names a release without a .d.ts documents in its README and some "
             "packed release declares in WidgetOptions. css-names has the names of okta-sign-in.min.css "
-            "plus, where shipped, the Gen3 okta-sign-in.next.css. exports lists each exports key and "
+            "plus, where shipped, the Gen3 okta-sign-in.next.css; css-names-next has the names of "
+            "okta-sign-in.next.css alone (all 0 where a release does not ship it). exports lists each exports key and "
             "the files a `*` pattern or `/` folder key makes importable. `options_unknown` / "
             "`no_exports`: versions whose options / exports column is all 0 because there is nothing "
             "to read."),
@@ -837,6 +843,7 @@ def main():
     write(out / "country-codes.tsv", bits_table("code", country))
     write(out / "options.tsv", bits_table("option", options))
     write(out / "css-names.tsv", bits_table("name", css))
+    write(out / "css-names-next.tsv", bits_table("name", css_next))
     write(out / "exports.tsv", bits_table("subpath", exports))
 
     oracle = Path(args.knowledge_dir) / "oracle"
@@ -847,10 +854,12 @@ def main():
         cross_check("login keys %s" % version, login[i], oracle / ("keys-%s.txt" % version))
         cross_check("options %s" % version, options[i], oracle / ("options-%s.txt" % version))
         cross_check("css %s (min.css)" % version, css_main[i], oracle / ("css-classes-%s.txt" % version))
+        if css_next[i] is not None:
+            cross_check("css %s (next.css)" % version, css_next[i], oracle / ("css-classes-%s-next.txt" % version))
         next_only = (css[i] or set()) - (css_main[i] or set())
         if next_only:
             print("  css %s: %d names only in %s: %s" % (version, len(next_only), MAIN_CSS[1], " ".join(sorted(next_only))))
-    for name in ["index.json", "login-keys.tsv", "country-codes.tsv", "options.tsv", "css-names.tsv", "exports.tsv"]:
+    for name in ["index.json", "login-keys.tsv", "country-codes.tsv", "options.tsv", "css-names.tsv", "css-names-next.tsv", "exports.tsv"]:
         print("  wrote %s (%d bytes)" % (out / name, (out / name).stat().st_size))
 
 

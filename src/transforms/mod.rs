@@ -2,6 +2,9 @@
 //! located configuration into fixes and diagnostics.
 
 pub mod config;
+pub mod css;
+pub mod css_selectors;
+pub mod css_values;
 pub mod i18n;
 pub mod references;
 pub mod text;

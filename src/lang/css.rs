@@ -1,0 +1,659 @@
+//! Stylesheets (CSS, SCSS, indented Sass, Less) through raffia, reduced to an owned
+//! outline the rules can read: every style rule with its selectors (each class and id
+//! with its byte range), the `@extend`s and declarations of its block, and the `@import`s
+//! and `url(…)`s of the sheet. raffia has no visitor, so the walk below covers the
+//! statements that can hold rules: nested rules, at-rule blocks (`@media`, `@supports`,
+//! `@include … { }`, `@mixin`), `@if/@else`, Less guards, mixins and detached rulesets.
+
+use crate::lang::js::ParseError;
+use raffia::ast::*;
+use raffia::{ParserBuilder, Syntax};
+use std::ops::Range;
+use std::path::Path;
+
+/// The dialect of a stylesheet, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StyleSyntax {
+    Css,
+    Scss,
+    /// The indented syntax (`.sass`).
+    Sass,
+    Less,
+}
+
+impl StyleSyntax {
+    pub fn for_path(path: &Path) -> Option<StyleSyntax> {
+        match path.extension()?.to_str()? {
+            "css" => Some(StyleSyntax::Css),
+            "scss" => Some(StyleSyntax::Scss),
+            "sass" => Some(StyleSyntax::Sass),
+            "less" => Some(StyleSyntax::Less),
+            _ => None,
+        }
+    }
+
+    fn raffia(self) -> Syntax {
+        match self {
+            StyleSyntax::Css => Syntax::Css,
+            StyleSyntax::Scss => Syntax::Scss,
+            StyleSyntax::Sass => Syntax::Sass,
+            StyleSyntax::Less => Syntax::Less,
+        }
+    }
+}
+
+/// The outline of one stylesheet. Every range is a byte range of the whole file.
+#[derive(Debug, Default)]
+pub struct Sheet {
+    /// Style rules in source order; nested rules point at their parent.
+    pub rules: Vec<Rule>,
+    /// `@import` targets.
+    pub imports: Vec<Import>,
+    /// Every `url(…)` of a declaration value, anywhere in the sheet (`@font-face` too).
+    pub urls: Vec<Value>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub parent: Option<usize>,
+    pub selectors: Vec<Complex>,
+    /// Classes and ids named by `@extend` (SCSS) or `:extend` (Less) in the block.
+    pub extends: Vec<Name>,
+    /// Declarations of the block, including those inside nested at-rules (`@media`).
+    pub decls: Vec<Decl>,
+    /// Whether the block holds nested style rules.
+    pub has_children: bool,
+}
+
+/// A complex selector: compounds joined by combinators.
+#[derive(Debug)]
+pub struct Complex {
+    pub range: Range<usize>,
+    pub compounds: Vec<Compound>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combinator {
+    Descendant,
+    Other,
+}
+
+#[derive(Debug)]
+pub struct Compound {
+    pub range: Range<usize>,
+    /// The combinator before this compound (`None` for the first).
+    pub combinator: Option<Combinator>,
+    pub parts: Vec<Part>,
+    /// Classes and ids of this compound, those inside pseudo-class arguments included.
+    pub names: Vec<Name>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartKind {
+    /// An element name (lowercased) or `*`.
+    Type(String),
+    Class,
+    Id,
+    Attribute,
+    Pseudo,
+    /// `&`, possibly with a suffix (`&-inner`).
+    Nesting,
+    Placeholder,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub kind: PartKind,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameForm {
+    /// `.name` / `#name` written out.
+    Plain,
+    /// `&-suffix`: the text is the suffix; the rule resolves it against the parent.
+    NestingSuffix,
+    /// Built with interpolation (`.#{$p}-bar`, `.@{p}-bar`): the text is its static parts.
+    Interpolated,
+}
+
+/// One class or id in a selector.
+#[derive(Debug, Clone)]
+pub struct Name {
+    /// `.` or `#` and the name, unescaped (for `&-suffix`, the suffix).
+    pub text: String,
+    /// The selector's bytes, `.`/`#` included.
+    pub range: Range<usize>,
+    pub form: NameForm,
+    /// Whether the written text is exactly `text` (no escapes), so it can be replaced.
+    pub verbatim: bool,
+    /// Inside a pseudo-class argument (`:not(.x)`).
+    pub in_pseudo: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decl {
+    /// Lowercased; empty when interpolated.
+    pub property: String,
+    pub range: Range<usize>,
+    pub value_range: Range<usize>,
+    pub values: Vec<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueKind {
+    Ident,
+    /// A quoted string; the range includes the quotes.
+    Str,
+    /// The address inside `url(…)`; the range covers it without quotes.
+    Url,
+}
+
+/// An identifier, string or URL of a declaration value.
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub text: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub href: String,
+    pub range: Range<usize>,
+}
+
+/// Parses `text` (without a BOM) starting at byte `offset` of the file. Errors the
+/// parser recovered from count as errors: edits on a recovered tree are not safe.
+pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, ParseError> {
+    let mut parser = ParserBuilder::new(text).syntax(syntax.raffia()).build();
+    let to_error = |e: &raffia::error::Error| ParseError {
+        offset: offset + e.span.start.min(text.len()),
+        message: e.kind.to_string(),
+    };
+    let sheet = parser.parse::<Stylesheet>().map_err(|e| to_error(&e))?;
+    if let Some(e) = parser.recoverable_errors().first() {
+        return Err(to_error(e));
+    }
+    let mut w = Walker {
+        text,
+        offset,
+        out: Sheet::default(),
+    };
+    w.statements(&sheet.statements, None);
+    Ok(w.out)
+}
+
+struct Walker<'t> {
+    text: &'t str,
+    offset: usize,
+    out: Sheet,
+}
+
+impl Walker<'_> {
+    fn range(&self, span: &raffia::Span) -> Range<usize> {
+        let end = span.end.min(self.text.len());
+        self.offset + span.start.min(end)..self.offset + end
+    }
+
+    fn statements(&mut self, stmts: &[Statement<'_>], parent: Option<usize>) {
+        for s in stmts {
+            self.statement(s, parent);
+        }
+    }
+
+    fn block(&mut self, block: &SimpleBlock<'_>, parent: Option<usize>) {
+        self.statements(&block.statements, parent);
+    }
+
+    fn style_rule(
+        &mut self,
+        list: &SelectorList<'_>,
+        block: &SimpleBlock<'_>,
+        parent: Option<usize>,
+    ) {
+        let selectors = list.selectors.iter().map(|c| self.complex(c)).collect();
+        let idx = self.out.rules.len();
+        self.out.rules.push(Rule {
+            parent,
+            selectors,
+            extends: Vec::new(),
+            decls: Vec::new(),
+            has_children: false,
+        });
+        if let Some(p) = parent.and_then(|p| self.out.rules.get_mut(p)) {
+            p.has_children = true;
+        }
+        self.block(block, Some(idx));
+    }
+
+    fn statement(&mut self, s: &Statement<'_>, parent: Option<usize>) {
+        match s {
+            Statement::QualifiedRule(r) => self.style_rule(&r.selector, &r.block, parent),
+            Statement::LessConditionalQualifiedRule(r) => {
+                self.style_rule(&r.selector, &r.block, parent)
+            }
+            Statement::LessMixinDefinition(m) => self.block(&m.block, parent),
+            Statement::SassIfAtRule(r) => {
+                self.block(&r.if_clause.block, parent);
+                for c in &r.else_if_clauses {
+                    self.block(&c.block, parent);
+                }
+                if let Some(b) = &r.else_clause {
+                    self.block(b, parent);
+                }
+            }
+            Statement::UnknownSassAtRule(r) => {
+                if let Some(b) = &r.block {
+                    self.block(b, parent);
+                }
+            }
+            Statement::AtRule(r) => self.at_rule(r, parent),
+            Statement::Declaration(d) => self.declaration(d, parent),
+            Statement::LessExtendRule(e) => {
+                let names: Vec<Name> = e
+                    .extend
+                    .elements
+                    .iter()
+                    .flat_map(|x| self.complex(&x.selector).compounds)
+                    .flat_map(|c| c.names)
+                    .collect();
+                self.add_extends(parent, names);
+            }
+            Statement::KeyframeBlock(_)
+            | Statement::LessFunctionCall(_)
+            | Statement::LessMixinCall(_)
+            | Statement::LessVariableCall(_)
+            | Statement::LessVariableDeclaration(_)
+            | Statement::SassVariableDeclaration(_) => {}
+        }
+    }
+
+    fn add_extends(&mut self, parent: Option<usize>, names: Vec<Name>) {
+        if let Some(r) = parent.and_then(|p| self.out.rules.get_mut(p)) {
+            r.extends.extend(names);
+        }
+    }
+
+    fn at_rule(&mut self, r: &AtRule<'_>, parent: Option<usize>) {
+        match &r.prelude {
+            Some(AtRulePrelude::SassExtend(e)) => {
+                let names: Vec<Name> = e
+                    .selectors
+                    .selectors
+                    .iter()
+                    .flat_map(|c| self.compound(c, None, false).names)
+                    .collect();
+                self.add_extends(parent, names);
+            }
+            Some(AtRulePrelude::Nest(list))
+            | Some(AtRulePrelude::SassAtRoot(SassAtRoot {
+                kind: SassAtRootKind::Selector(list),
+                ..
+            })) => {
+                if let Some(b) = &r.block {
+                    // `@at-root .x { }` / `@nest … { }`: a rule of its own.
+                    self.style_rule(list, b, parent);
+                    return;
+                }
+            }
+            Some(AtRulePrelude::Import(p)) => self.import(&p.href, &r.span),
+            Some(AtRulePrelude::LessImport(p)) => self.import(&p.href, &r.span),
+            Some(AtRulePrelude::SassImport(p)) => {
+                for s in &p.paths {
+                    let range = self.range(&r.span);
+                    self.out.imports.push(Import {
+                        href: s.value.to_string(),
+                        range,
+                    });
+                }
+            }
+            _ => {}
+        }
+        if let Some(b) = &r.block {
+            // `@font-face` and other declaration blocks are not rules, but their urls count.
+            self.block(b, parent);
+        }
+    }
+
+    fn import(&mut self, href: &ImportPreludeHref<'_>, span: &raffia::Span) {
+        let text = match href {
+            ImportPreludeHref::Str(InterpolableStr::Literal(s)) => s.value.to_string(),
+            ImportPreludeHref::Url(u) => match &u.value {
+                Some(UrlValue::Raw(r)) => r.value.to_string(),
+                Some(UrlValue::Str(InterpolableStr::Literal(s))) => s.value.to_string(),
+                _ => return,
+            },
+            _ => return,
+        };
+        let range = self.range(span);
+        self.out.imports.push(Import { href: text, range });
+    }
+
+    fn declaration(&mut self, d: &Declaration<'_>, parent: Option<usize>) {
+        let property = match &d.name {
+            InterpolableIdent::Literal(i) => i.name.to_ascii_lowercase(),
+            _ => String::new(),
+        };
+        let mut values = Vec::new();
+        for v in &d.value {
+            self.values(v, &mut values);
+        }
+        for v in values.iter().filter(|v| v.kind == ValueKind::Url) {
+            self.out.urls.push(v.clone());
+        }
+        let value_range = match (d.value.first(), d.value.last()) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (self.range(component_span(a)), self.range(component_span(b)));
+                a.start..b.end.max(a.start)
+            }
+            _ => {
+                let r = self.range(&d.span);
+                r.end..r.end
+            }
+        };
+        let decl = Decl {
+            property,
+            range: self.range(&d.span),
+            value_range,
+            values,
+        };
+        if let Some(r) = parent.and_then(|p| self.out.rules.get_mut(p)) {
+            r.decls.push(decl);
+        }
+    }
+
+    /// Identifiers, strings and urls of a value, through functions and lists.
+    fn values(&self, v: &ComponentValue<'_>, out: &mut Vec<Value>) {
+        match v {
+            ComponentValue::InterpolableIdent(InterpolableIdent::Literal(i)) => out.push(Value {
+                kind: ValueKind::Ident,
+                text: i.name.to_string(),
+                range: self.range(&i.span),
+            }),
+            ComponentValue::InterpolableStr(InterpolableStr::Literal(s)) => out.push(Value {
+                kind: ValueKind::Str,
+                text: s.value.to_string(),
+                range: self.range(&s.span),
+            }),
+            ComponentValue::Url(u) => match &u.value {
+                Some(UrlValue::Raw(r)) => out.push(Value {
+                    kind: ValueKind::Url,
+                    text: r.value.to_string(),
+                    range: self.range(&r.span),
+                }),
+                Some(UrlValue::Str(InterpolableStr::Literal(s))) => {
+                    let r = self.range(&s.span);
+                    out.push(Value {
+                        kind: ValueKind::Url,
+                        text: s.value.to_string(),
+                        // Inside the quotes.
+                        range: (r.start + 1).min(r.end)..r.end.saturating_sub(1).max(r.start),
+                    })
+                }
+                _ => {}
+            },
+            ComponentValue::Function(f) => {
+                for a in &f.args {
+                    self.values(a, out);
+                }
+            }
+            ComponentValue::SassList(l) => l.elements.iter().for_each(|e| self.values(e, out)),
+            ComponentValue::LessList(l) => l.elements.iter().for_each(|e| self.values(e, out)),
+            ComponentValue::SassParenthesizedExpression(p) => self.values(&p.expr, out),
+            _ => {}
+        }
+    }
+
+    fn complex(&self, c: &ComplexSelector<'_>) -> Complex {
+        let mut compounds = Vec::new();
+        let mut comb = None;
+        for child in &c.children {
+            match child {
+                ComplexSelectorChild::Combinator(k) => {
+                    comb = Some(match k.kind {
+                        CombinatorKind::Descendant => Combinator::Descendant,
+                        _ => Combinator::Other,
+                    })
+                }
+                ComplexSelectorChild::CompoundSelector(s) => {
+                    let first = compounds.is_empty();
+                    compounds.push(self.compound(s, if first { None } else { comb }, false));
+                    comb = None;
+                }
+            }
+        }
+        Complex {
+            range: self.range(&c.span),
+            compounds,
+        }
+    }
+
+    fn compound(
+        &self,
+        c: &CompoundSelector<'_>,
+        combinator: Option<Combinator>,
+        in_pseudo: bool,
+    ) -> Compound {
+        let mut parts = Vec::new();
+        let mut names = Vec::new();
+        for s in &c.children {
+            let (kind, span) = match s {
+                SimpleSelector::Class(x) => {
+                    names.push(self.name('.', &x.name, &x.span, in_pseudo));
+                    (PartKind::Class, &x.span)
+                }
+                SimpleSelector::Id(x) => {
+                    names.push(self.name('#', &x.name, &x.span, in_pseudo));
+                    (PartKind::Id, &x.span)
+                }
+                SimpleSelector::Type(TypeSelector::TagName(t)) => {
+                    let n = match &t.name.name {
+                        InterpolableIdent::Literal(i) => i.name.to_ascii_lowercase(),
+                        _ => String::new(),
+                    };
+                    (PartKind::Type(n), &t.span)
+                }
+                SimpleSelector::Type(TypeSelector::Universal(u)) => {
+                    (PartKind::Type("*".into()), &u.span)
+                }
+                SimpleSelector::Attribute(a) => (PartKind::Attribute, &a.span),
+                SimpleSelector::PseudoClass(p) => {
+                    if let Some(arg) = &p.arg {
+                        self.pseudo_names(&arg.kind, &mut names);
+                    }
+                    (PartKind::Pseudo, &p.span)
+                }
+                SimpleSelector::PseudoElement(p) => {
+                    if let Some(PseudoElementSelectorArg {
+                        kind: PseudoElementSelectorArgKind::CompoundSelector(c),
+                        ..
+                    }) = &p.arg
+                    {
+                        names.extend(self.compound(c, None, true).names);
+                    }
+                    (PartKind::Pseudo, &p.span)
+                }
+                SimpleSelector::Nesting(n) => {
+                    if let Some(suffix) = &n.suffix {
+                        let mut name = self.name('&', suffix, &n.span, in_pseudo);
+                        if name.form == NameForm::Plain {
+                            name.form = NameForm::NestingSuffix;
+                        }
+                        name.text.remove(0);
+                        names.push(name);
+                    }
+                    (PartKind::Nesting, &n.span)
+                }
+                SimpleSelector::SassPlaceholder(p) => (PartKind::Placeholder, &p.span),
+            };
+            parts.push(Part {
+                kind,
+                range: self.range(span),
+            });
+        }
+        Compound {
+            range: self.range(&c.span),
+            combinator,
+            parts,
+            names,
+        }
+    }
+
+    fn pseudo_names(&self, arg: &PseudoClassSelectorArgKind<'_>, names: &mut Vec<Name>) {
+        let mut add = |c: Complex| {
+            names.extend(c.compounds.into_iter().flat_map(|c| c.names).map(|mut n| {
+                n.in_pseudo = true;
+                n
+            }))
+        };
+        match arg {
+            PseudoClassSelectorArgKind::CompoundSelector(c) => {
+                names.extend(self.compound(c, None, true).names)
+            }
+            PseudoClassSelectorArgKind::CompoundSelectorList(l) => {
+                for c in &l.selectors {
+                    names.extend(self.compound(c, None, true).names);
+                }
+            }
+            PseudoClassSelectorArgKind::SelectorList(l) => {
+                l.selectors.iter().for_each(|c| add(self.complex(c)))
+            }
+            PseudoClassSelectorArgKind::RelativeSelectorList(l) => l
+                .selectors
+                .iter()
+                .for_each(|r| add(self.complex(&r.complex_selector))),
+            PseudoClassSelectorArgKind::LessExtendList(l) => l
+                .elements
+                .iter()
+                .for_each(|e| add(self.complex(&e.selector))),
+            _ => {}
+        }
+    }
+
+    fn name(
+        &self,
+        sigil: char,
+        ident: &InterpolableIdent<'_>,
+        span: &raffia::Span,
+        in_pseudo: bool,
+    ) -> Name {
+        let (text, form, verbatim) = match ident {
+            InterpolableIdent::Literal(i) => (i.name.to_string(), NameForm::Plain, i.raw == i.name),
+            InterpolableIdent::SassInterpolated(s) => {
+                let parts: String = s
+                    .elements
+                    .iter()
+                    .filter_map(|e| match e {
+                        SassInterpolatedIdentElement::Static(p) => Some(p.value.as_ref()),
+                        SassInterpolatedIdentElement::Expression(_) => None,
+                    })
+                    .collect();
+                let all_static = s
+                    .elements
+                    .iter()
+                    .all(|e| matches!(e, SassInterpolatedIdentElement::Static(_)));
+                let form = if all_static {
+                    NameForm::Plain
+                } else {
+                    NameForm::Interpolated
+                };
+                (parts, form, false)
+            }
+            InterpolableIdent::LessInterpolated(l) => {
+                let parts: String = l
+                    .elements
+                    .iter()
+                    .filter_map(|e| match e {
+                        LessInterpolatedIdentElement::Static(p) => Some(p.value.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let all_static = l
+                    .elements
+                    .iter()
+                    .all(|e| matches!(e, LessInterpolatedIdentElement::Static(_)));
+                let form = if all_static {
+                    NameForm::Plain
+                } else {
+                    NameForm::Interpolated
+                };
+                (parts, form, false)
+            }
+        };
+        Name {
+            text: format!("{sigil}{text}"),
+            range: self.range(span),
+            form,
+            verbatim,
+            in_pseudo,
+        }
+    }
+}
+
+fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
+    use raffia::Spanned;
+    v.span()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(sheet: &Sheet) -> Vec<String> {
+        sheet
+            .rules
+            .iter()
+            .flat_map(|r| &r.selectors)
+            .flat_map(|c| &c.compounds)
+            .flat_map(|c| &c.names)
+            .map(|n| format!("{}{:?}", n.text, n.form))
+            .collect()
+    }
+
+    #[test]
+    fn css_rules_and_ranges() {
+        let src = "/* c */\n#okta-sign-in .chzn-single:not(.x), a { color: red }\n@media (x) { .o-form { font-family: montserrat, 'Arial' } }";
+        let sheet = parse(src, StyleSyntax::Css, 3).unwrap();
+        assert_eq!(sheet.rules.len(), 2);
+        let n = &sheet.rules[0].selectors[0].compounds[1].names[0];
+        assert_eq!(&src[n.range.start - 3..n.range.end - 3], ".chzn-single");
+        assert!(sheet.rules[0].selectors[0].compounds[1].names[1].in_pseudo);
+        let d = &sheet.rules[1].decls[0];
+        assert_eq!(d.property, "font-family");
+        assert_eq!(d.values.len(), 2);
+        assert_eq!(d.values[1].kind, ValueKind::Str);
+    }
+
+    #[test]
+    fn scss_nesting_suffix_interpolation_and_extend() {
+        let src = ".o-form {\n  &-button-bar { @extend .chzn-single; }\n  .#{$p}-x { a: b }\n  @media (x) { color: red; }\n}\n";
+        let sheet = parse(src, StyleSyntax::Scss, 0).unwrap();
+        assert_eq!(
+            names(&sheet),
+            vec![
+                ".o-formPlain",
+                "-button-barNestingSuffix",
+                ".-xInterpolated"
+            ]
+        );
+        assert_eq!(sheet.rules[1].parent, Some(0));
+        assert_eq!(sheet.rules[1].extends[0].text, ".chzn-single");
+        assert_eq!(sheet.rules[0].decls.len(), 1, "@media inside a rule");
+        assert!(sheet.rules[0].has_children);
+    }
+
+    #[test]
+    fn less_and_errors() {
+        let sheet = parse(
+            "@c: red; .m() { x: y } #okta-sign-in { .m(); .a when (@c = red) { b: c } }",
+            StyleSyntax::Less,
+            0,
+        )
+        .unwrap();
+        assert_eq!(sheet.rules.len(), 2);
+        let e = parse("a { color: red", StyleSyntax::Css, 5).unwrap_err();
+        assert!(e.offset >= 5);
+        assert!(parse("$x: 1;", StyleSyntax::Css, 0).is_err());
+    }
+}
