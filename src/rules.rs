@@ -184,20 +184,28 @@ impl Ctx<'_> {
         self.from < since && since <= self.target.to
     }
 
-    /// Section, engine, generation and version filters of a rule.
-    pub fn enabled(&self, rule: &RuleMeta) -> bool {
-        let engine_ok = match rule.engine {
+    /// Whether the target's engine and generation pass these filters.
+    pub fn targets(&self, engine: EngineFilter, gen: GenFilter) -> bool {
+        let engine_ok = match engine {
             EngineFilter::Any => true,
             EngineFilter::Oie => self.target.engine == Engine::Oie,
             EngineFilter::Classic => self.target.engine == Engine::Classic,
         };
-        let gen_ok = match rule.gen {
+        let gen_ok = match gen {
             GenFilter::Any => true,
             GenFilter::Gen2 => !self.target.gen3,
             GenFilter::Gen3 => self.target.gen3,
         };
+        engine_ok && gen_ok
+    }
+
+    /// Section, engine, generation and version filters of a rule.
+    pub fn enabled(&self, rule: &RuleMeta) -> bool {
         let since_ok = rule.since.is_none_or(|s| self.in_window(s));
         let until_ok = rule.until.is_none_or(|u| self.target.to < u);
-        self.target.sections.contains(&rule.section) && engine_ok && gen_ok && since_ok && until_ok
+        self.target.sections.contains(&rule.section)
+            && self.targets(rule.engine, rule.gen)
+            && since_ok
+            && until_ok
     }
 }

@@ -94,17 +94,7 @@ fn literal_bool(e: &Entry<'_>) -> Option<bool> {
 }
 
 fn row_applies(row: &OptionRow, ctx: &Ctx<'_>) -> bool {
-    let engine = match row.engine {
-        EngineFilter::Any => true,
-        EngineFilter::Oie => ctx.target.engine == Engine::Oie,
-        EngineFilter::Classic => ctx.target.engine == Engine::Classic,
-    };
-    let gen = match row.gen {
-        GenFilter::Any => true,
-        GenFilter::Gen2 => !ctx.target.gen3,
-        GenFilter::Gen3 => ctx.target.gen3,
-    };
-    engine && gen && row.since.is_none_or(|s| ctx.in_window(s))
+    ctx.targets(row.engine, row.gen) && row.since.is_none_or(|s| ctx.in_window(s))
 }
 
 /// Everything the rules need to know about one file's configuration.
