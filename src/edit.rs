@@ -133,16 +133,21 @@ impl Record {
                 (cs, cs + e.replacement.len())
             })
             .collect();
-        let to_orig = |pos: usize| -> usize {
+        // `past_deleted`: a deletion recorded exactly at `pos` counts as before it (for
+        // the start of a replacement, which must not reach back over the deleted text).
+        let to_orig = |pos: usize, past_deleted: bool| -> usize {
             let d: isize = self
                 .edits
                 .iter()
                 .zip(&cur)
-                .filter(|(_, &(cs, ce))| cs < pos && ce <= pos)
+                .filter(|(_, &(cs, ce))| {
+                    (cs < pos && ce <= pos) || (past_deleted && cs == pos && ce == pos)
+                })
                 .map(|((e, _), _)| e.replacement.len() as isize - (e.end - e.start) as isize)
                 .sum();
             (pos as isize - d) as usize
         };
+        let replaces = edit.start < edit.end;
         // Recorded regions the new edit reaches into (an insertion only when strictly inside).
         let hits: Vec<usize> = (0..cur.len())
             .filter(|&i| {
@@ -158,12 +163,12 @@ impl Record {
             (Some(&first), Some(&last)) => {
                 let (fcs, lce) = (cur[first].0, cur[last].1);
                 let start = if edit.start < fcs {
-                    to_orig(edit.start)
+                    to_orig(edit.start, replaces)
                 } else {
                     self.edits[first].0.start
                 };
                 let end = if edit.end > lce {
-                    to_orig(edit.end)
+                    to_orig(edit.end, false)
                 } else {
                     self.edits[last].0.end
                 };
@@ -175,8 +180,8 @@ impl Record {
                 (start, end, text)
             }
             _ => (
-                to_orig(edit.start),
-                to_orig(edit.end),
+                to_orig(edit.start, replaces),
+                to_orig(edit.end, false),
                 edit.replacement.clone(),
             ),
         };
@@ -276,6 +281,27 @@ mod tests {
         assert_eq!(rec.edits_of(0), vec![]);
         assert_eq!(rec.edits_of(3), vec![Edit::replace(3..5, "bBBB")]);
         assert_eq!(rec.to_original(cur3.find("cc").unwrap()), 6);
+    }
+
+    #[test]
+    fn a_later_deletion_right_after_an_earlier_one_does_not_reach_back() {
+        // Pass 1 deletes "<a>", after which "<b>" starts where "<a>" was; pass 2 deletes it.
+        let orig = "<a><b>!";
+        let mut rec = Record::default();
+        let first = Edit::replace(0..3, "");
+        rec.push(orig, &first, 0);
+        let cur = apply_edits(orig, [&first]);
+        let second = Edit::replace(0..3, "");
+        rec.push(&cur, &second, 1);
+        let cur2 = apply_edits(&cur, [&second]);
+        assert_eq!(cur2, "!");
+        assert_eq!(rec.edits_of(1), vec![Edit::replace(3..6, "")]);
+        assert_eq!(apply_edits(orig, rec.all_edits()), cur2);
+        // An insertion at the same place stays before the deleted text.
+        let mut rec2 = Record::default();
+        rec2.push(orig, &first, 0);
+        rec2.push(&cur, &Edit::insert(0, "x"), 1);
+        assert_eq!(apply_edits(orig, rec2.all_edits()), "x<b>!");
     }
 
     #[test]
