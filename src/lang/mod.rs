@@ -1,4 +1,6 @@
 //! Front ends: each turns a file's text into spans the rules can use.
 
+pub mod html;
 pub mod js;
 pub mod properties;
+pub mod template;
