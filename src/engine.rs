@@ -130,6 +130,10 @@ fn worth_parsing(kind: &FileKind, text: &str) -> bool {
         FileKind::Js(_) => mentions_widget(text),
         FileKind::JsonConfig => JSON_PREFILTER.is_match(text),
         FileKind::Bundle { .. } => true,
+        // Pages also matter for their widget stylesheet links and style overrides.
+        FileKind::Html(_) | FileKind::Sfc(_) => {
+            mentions_widget(text) || text.contains("okta-sign-in") || text.contains("okta-theme")
+        }
     }
 }
 
@@ -309,6 +313,12 @@ impl Engine {
                     Err(e) => Analysis::Failed(e),
                 }
             }
+            FileKind::Html(_) | FileKind::Sfc(_) => {
+                return match crate::page::analyze(text, bom, kind, &ctx, &mut findings) {
+                    Ok(()) => Analysis::Parsed(findings),
+                    Err(e) => Analysis::Failed(e),
+                }
+            }
             FileKind::JsonConfig => match js::parse_json(body, bom) {
                 Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
                 Err(e) => return Analysis::Failed(e),
@@ -367,6 +377,7 @@ impl Engine {
                 format: BundleFormat::Properties,
                 ..
             } => true,
+            FileKind::Html(_) | FileKind::Sfc(_) => crate::page::parses(text, bom, kind),
         };
         let outcome = fix_loop(
             &source.text,
@@ -377,6 +388,22 @@ impl Engine {
         match outcome {
             Err(LoopError::Unparsable(e)) => {
                 let lc = source.line_col(e.offset);
+                if let Some(why) = crate::page::skip_reason(&source.text, bom, kind, e.offset) {
+                    // A page whose script needs its template placeholders to parse.
+                    report.status = Status::Skipped;
+                    report.reason =
+                        Some(format!("{why} ({}:{}: {})", lc.line, lc.column, e.message));
+                    report.diagnostics.push(Diagnostic::core(
+                        "core/script-skipped",
+                        Severity::Warning,
+                        format!(
+                            "this script cannot be parsed once its template placeholders are masked ({}), so the page was left untouched",
+                            e.message
+                        ),
+                        e.offset..e.offset,
+                    ).with_help("A placeholder that stands for a whole property or statement hides the script's shape. Move it into a value (`var extra = {{{widgetConfig}}};`) or migrate this script by hand."));
+                    return;
+                }
                 report.status = Status::Error;
                 report.reason = Some(format!("{}:{}: {}", lc.line, lc.column, e.message));
                 report.diagnostics.push(Diagnostic::core(

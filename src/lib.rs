@@ -13,6 +13,7 @@ pub mod kind;
 pub mod lang;
 pub mod locate;
 pub mod output;
+pub mod page;
 pub mod releases;
 pub mod rules;
 pub mod source;

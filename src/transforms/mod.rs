@@ -1,6 +1,7 @@
 //! The rules. Each section module reads its table from `transforms/` and turns the
 //! located configuration into fixes and diagnostics.
 
+pub mod html;
 pub mod i18n;
 
 use crate::diagnostic::Diagnostic;
