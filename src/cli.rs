@@ -92,7 +92,7 @@ pub struct RunArgs {
     /// Target the third-generation widget (Okta-hosted pages).
     #[arg(long)]
     pub gen3: bool,
-    /// Comma list of sections to run: i18n, css, config, methods (default: all).
+    /// Comma list of sections to run: i18n, css, config, methods, html (default: all).
     #[arg(long, value_name = "SECTIONS", value_delimiter = ',', value_parser = parse_section)]
     pub only: Vec<Section>,
 
@@ -129,8 +129,9 @@ pub struct RunArgs {
 }
 
 fn parse_section(s: &str) -> Result<Section, String> {
-    Section::parse(s)
-        .ok_or_else(|| format!("unknown section `{s}` (expected i18n, css, config or methods)"))
+    Section::parse(s).ok_or_else(|| {
+        format!("unknown section `{s}` (expected i18n, css, config, methods or html)")
+    })
 }
 
 impl RunArgs {

@@ -357,6 +357,27 @@ mod tests {
     }
 
     #[test]
+    fn a_later_deletion_right_after_an_earlier_one_does_not_reach_back() {
+        // Pass 1 deletes "<a>", after which "<b>" starts where "<a>" was; pass 2 deletes it.
+        let orig = "<a><b>!";
+        let mut rec = Record::default();
+        let first = Edit::replace(0..3, "");
+        rec.push(orig, &first, 0);
+        let cur = apply_edits(orig, [&first]);
+        let second = Edit::replace(0..3, "");
+        rec.push(&cur, &second, 1);
+        let cur2 = apply_edits(&cur, [&second]);
+        assert_eq!(cur2, "!");
+        assert_eq!(rec.edits_of(1), vec![Edit::replace(3..6, "")]);
+        assert_eq!(apply_edits(orig, rec.all_edits()), cur2);
+        // An insertion at the same place stays before the deleted text.
+        let mut rec2 = Record::default();
+        rec2.push(orig, &first, 0);
+        rec2.push(&cur, &Edit::insert(0, "x"), 1);
+        assert_eq!(apply_edits(orig, rec2.all_edits()), "x<b>!");
+    }
+
+    #[test]
     fn record_merges_edits_spanning_several_regions() {
         let orig = "0123456789";
         let mut rec = Record::default();

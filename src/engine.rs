@@ -138,6 +138,10 @@ fn worth_parsing(kind: &FileKind, text: &str) -> bool {
         FileKind::PackageJson => text.contains("\"@okta/okta-signin-widget\""),
         FileKind::Bundle { .. } => true,
         FileKind::Css(_) => crate::transforms::css::mentions_widget(text),
+        // Pages also matter for their widget stylesheet links and style overrides.
+        FileKind::Html(_) | FileKind::Sfc(_) => {
+            mentions_widget(text) || text.contains("okta-sign-in") || text.contains("okta-theme")
+        }
     }
 }
 
@@ -235,16 +239,17 @@ fn report_unresolved(located: &Located<'_>, out: &mut Findings) {
     }
 }
 
-/// How a TODO comment is written in a file of this kind (JSON has no comments).
-fn comment_style(kind: &FileKind) -> Option<crate::markers::CommentStyle> {
-    use crate::markers::{BLOCK_COMMENT, HASH_COMMENT, JS_COMMENT};
+/// How a TODO comment is written in a file of this kind, by position (JSON has none).
+fn comment_style(kind: &FileKind) -> Option<fn(&str, usize) -> crate::markers::CommentStyle> {
+    use crate::markers::{page_style_at, BLOCK_COMMENT, HASH_COMMENT, JS_COMMENT};
     match kind {
-        FileKind::Js(_) => Some(JS_COMMENT),
-        FileKind::Css(_) => Some(BLOCK_COMMENT),
+        FileKind::Js(_) => Some(|_, _| JS_COMMENT),
+        FileKind::Css(_) => Some(|_, _| BLOCK_COMMENT),
+        FileKind::Html(_) | FileKind::Sfc(_) => Some(page_style_at),
         FileKind::Bundle {
             format: BundleFormat::Properties,
             ..
-        } => Some(HASH_COMMENT),
+        } => Some(|_, _| HASH_COMMENT),
         FileKind::Bundle {
             format: BundleFormat::Json,
             ..
@@ -382,6 +387,12 @@ impl Engine {
                     Err(e) => Analysis::Failed(e),
                 }
             }
+            FileKind::Html(_) | FileKind::Sfc(_) => {
+                return match crate::page::analyze(text, bom, kind, &ctx, &mut findings) {
+                    Ok(()) => Analysis::Parsed(findings),
+                    Err(e) => Analysis::Failed(e),
+                }
+            }
             FileKind::JsonConfig => match js::parse_json(body, bom) {
                 Ok(parsed) => locate_json(&parsed, text, &mut keep, JsonDoc::Config),
                 Err(e) => return Analysis::Failed(e),
@@ -451,6 +462,7 @@ impl Engine {
                 ..
             } => true,
             FileKind::Css(syntax) => css::parse(&text[bom..], *syntax, bom).is_ok(),
+            FileKind::Html(_) | FileKind::Sfc(_) => crate::page::parses(text, bom, kind),
         };
         let todo = self
             .target
@@ -467,6 +479,22 @@ impl Engine {
         match outcome {
             Err(LoopError::Unparsable(e)) => {
                 let lc = source.line_col(e.offset);
+                if let Some(why) = crate::page::skip_reason(&source.text, bom, kind, e.offset) {
+                    // A page whose script needs its template placeholders to parse.
+                    report.status = Status::Skipped;
+                    report.reason =
+                        Some(format!("{why} ({}:{}: {})", lc.line, lc.column, e.message));
+                    report.diagnostics.push(Diagnostic::core(
+                        "core/script-skipped",
+                        Severity::Warning,
+                        format!(
+                            "this script cannot be parsed once its template placeholders are masked ({}), so the page was left untouched",
+                            e.message
+                        ),
+                        e.offset..e.offset,
+                    ).with_help("A placeholder that stands for a whole property or statement hides the script's shape. Move it into a value (`var extra = {{{widgetConfig}}};`) or migrate this script by hand."));
+                    return;
+                }
                 report.status = Status::Error;
                 report.reason = Some(format!("{}:{}: {}", lc.line, lc.column, e.message));
                 report.diagnostics.push(Diagnostic::core(
@@ -542,7 +570,7 @@ pub fn fix_loop(
     mut analyze: impl FnMut(&str) -> Analysis,
     parses: impl Fn(&str) -> bool,
     allowed: impl Fn(&Fix) -> bool,
-    todo: Option<crate::markers::CommentStyle>,
+    todo: Option<fn(&str, usize) -> crate::markers::CommentStyle>,
 ) -> Result<LoopOutcome, LoopError> {
     struct Pass {
         text: String,

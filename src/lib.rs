@@ -15,6 +15,7 @@ pub mod lang;
 pub mod locate;
 pub mod markers;
 pub mod output;
+pub mod page;
 pub mod releases;
 pub mod report;
 pub mod rules;

@@ -33,6 +33,22 @@ pub const HTML_COMMENT: CommentStyle = CommentStyle {
     close: " -->",
 };
 
+/// The comment syntax at `pos` of an HTML page or component: JavaScript inside a
+/// `<script>`, CSS inside a `<style>`, HTML elsewhere.
+pub fn page_style_at(text: &str, pos: usize) -> CommentStyle {
+    let before = text[..pos.min(text.len())].to_ascii_lowercase();
+    let open = |tag: &str| before.rfind(&format!("<{tag}"));
+    let close = |tag: &str| before.rfind(&format!("</{tag}"));
+    let inside = |tag: &str| open(tag).is_some_and(|o| close(tag).is_none_or(|c| c < o));
+    if inside("script") {
+        JS_COMMENT
+    } else if inside("style") {
+        BLOCK_COMMENT
+    } else {
+        HTML_COMMENT
+    }
+}
+
 /// A finding silenced by an ignore comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignored {
@@ -158,7 +174,11 @@ pub fn remaining_todos(text: &str, out: &mut Findings) {
 
 /// One fix that inserts a TODO comment above the line of each manual item that has none
 /// yet (the line above already holding `widget-migrate: <kb>` counts as one).
-pub fn todo_fix(text: &str, diagnostics: &[Diagnostic], style: CommentStyle) -> Option<Fix> {
+pub fn todo_fix(
+    text: &str,
+    diagnostics: &[Diagnostic],
+    style_at: impl Fn(&str, usize) -> CommentStyle,
+) -> Option<Fix> {
     let mut edits: Vec<Edit> = Vec::new();
     let mut lines_done = Vec::new();
     for d in diagnostics
@@ -193,6 +213,7 @@ pub fn todo_fix(text: &str, diagnostics: &[Diagnostic], style: CommentStyle) -> 
         } else {
             "\n"
         };
+        let style = style_at(text, line_start);
         let first_sentence = d
             .message
             .lines()
@@ -274,14 +295,23 @@ mod tests {
         let text = "x = {\n  processCreds: f,\n};\n";
         let at = text.find("processCreds").unwrap();
         let d = vec![diag("config/remove-option", "C29", at)];
-        let fix = todo_fix(text, &d, JS_COMMENT).unwrap();
+        let fix = todo_fix(text, &d, |_, _| JS_COMMENT).unwrap();
         let out = apply_edits(text, &fix.edits);
         assert_eq!(
             out,
             "x = {\n  // widget-migrate: C29 C29 found\n  processCreds: f,\n};\n"
         );
         let at = out.find("processCreds").unwrap();
-        assert!(todo_fix(&out, &[diag("config/remove-option", "C29", at)], JS_COMMENT).is_none());
+        assert!(
+            todo_fix(&out, &[diag("config/remove-option", "C29", at)], |_, _| {
+                JS_COMMENT
+            })
+            .is_none()
+        );
+        let page = "<p>x</p>\n<script>\n  var a = 1;\n</script>\n<style>\n  .a {}\n</style>\n";
+        assert_eq!(page_style_at(page, page.find("var").unwrap()), JS_COMMENT);
+        assert_eq!(page_style_at(page, page.find(".a").unwrap()), BLOCK_COMMENT);
+        assert_eq!(page_style_at(page, 0), HTML_COMMENT);
         let mut f = Findings::default();
         remaining_todos(&out, &mut f);
         assert_eq!(f.diagnostics.len(), 1);

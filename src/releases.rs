@@ -130,6 +130,15 @@ pub static CSS_NAMES_NEXT: LazyLock<Presence> = LazyLock::new(|| {
     )
 });
 
+/// The `js/*.js` and `css/*.css` files under `dist/`: what the Okta CDN serves for a
+/// release as `okta-signin-widget/<version>/<file>`.
+pub static DIST_FILES: LazyLock<Presence> = LazyLock::new(|| {
+    Presence::parse(
+        include_str!("../transforms/releases/dist-files.tsv"),
+        "dist-files.tsv",
+    )
+});
+
 /// The newest release with data that is not newer than `to` (what the target ships, as
 /// far as the data knows), as an index into [`VERSIONS`].
 pub fn release_for(to: Version) -> Option<usize> {
@@ -206,6 +215,8 @@ mod tests {
         assert!(LOGIN_KEYS.ships("socialauth.yahoojp.label", newest));
         assert!(!LOGIN_KEYS.ships("socialauth.yahoo_japan.label", newest));
         assert!(COUNTRY_CODES.ships("AF", newest));
+        assert!(DIST_FILES.ships("js/okta-sign-in.oie.min.js", newest));
+        assert!(!DIST_FILES.ships("js/okta-sign-in-no-jquery.js", newest));
         let keys = || LOGIN_KEYS.names_in(newest);
         assert_eq!(
             suggest("primaryauth.titel", keys()),

@@ -14,14 +14,17 @@ pub enum Section {
     Css,
     Config,
     Methods,
+    /// Pages: the widget's `<script src>` / `<link href>` tags.
+    Html,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::I18n,
         Section::Css,
         Section::Config,
         Section::Methods,
+        Section::Html,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +33,7 @@ impl Section {
             Section::Css => "css",
             Section::Config => "config",
             Section::Methods => "methods",
+            Section::Html => "html",
         }
     }
 

@@ -805,3 +805,98 @@ fn stylesheets_dry_run_shows_safe_edits_and_unsafe_ones_with_the_flag() {
         "#okta-sign-in { .o-form { font-family: montserrat-okta; } }\n"
     );
 }
+
+const HOSTED_PAGE: &str = "<html><head><title>{{pageTitle}}</title>{{{SignInWidgetResources}}}</head>\n<body>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nconfig.i18n.en['oie.session.expired'] = '{{orgName}}: expired';\nnew OktaSignIn(config);\n</script>\n</body></html>\n";
+
+#[test]
+fn a_folder_of_pages_components_and_scripts_gives_one_diff_per_file_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(tmp.path(), "z/login.js", WIDGET_JS);
+    write_file(tmp.path(), "a/sign-in.html", HOSTED_PAGE);
+    write_file(
+        tmp.path(),
+        "m/Login.vue",
+        &format!("<template><div id=\"w\">{{{{ msg }}}}</div></template>\n<script>\n{WIDGET_JS}</script>\n"),
+    );
+    write_file(
+        tmp.path(),
+        "m/Login.svelte",
+        &format!(
+            "<script lang=\"ts\">\nimport {{ onMount }} from 'svelte';\n{}\nonMount(() => {{\n{}}});\n</script>\n<div id=\"w\"></div>\n",
+            WIDGET_JS.lines().next().unwrap(),
+            WIDGET_JS.split_once('\n').unwrap().1
+        ),
+    );
+    write_file(
+        tmp.path(),
+        "views/login.ejs",
+        "<link href=\"https://global.oktacdn.com/okta-signin-widget/5.16.1/css/okta-sign-in.min.css\" rel=\"stylesheet\"/>\n<script src=\"https://global.oktacdn.com/okta-signin-widget/5.16.1/js/okta-sign-in.min.js\"></script>\n<script>var w = new OktaSignIn(<%- JSON.stringify(config) %>);</script>\n",
+    );
+    write_file(tmp.path(), "views/plain.html", "<p>no widget</p>\n");
+    let out = run_in(tmp.path(), &["--color", "never", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let headers: Vec<&str> = stdout.lines().filter(|l| l.starts_with("--- a/")).collect();
+    assert_eq!(
+        headers,
+        [
+            "--- a/a/sign-in.html",
+            "--- a/m/Login.svelte",
+            "--- a/m/Login.vue",
+            "--- a/views/login.ejs",
+            "--- a/z/login.js",
+        ],
+        "{stdout}"
+    );
+    // Template placeholders are never part of a change.
+    for line in stdout
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+    {
+        assert!(!line.contains("ª") && !line.contains('\u{a0}'), "{line}");
+    }
+    assert!(stdout.contains("+config.i18n.en['idx.session.expired'] = '{{orgName}}: expired';"));
+    assert!(stdout.contains("okta-signin-widget/7.49.0/js/okta-sign-in.min.js"));
+    // The same through git apply.
+    let mut git = Command::new("git")
+        .current_dir(tmp.path())
+        .args(["apply", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    git.stdin
+        .take()
+        .unwrap()
+        .write_all(stdout.as_bytes())
+        .unwrap();
+    assert!(git.wait().unwrap().success());
+    let again = run_in(tmp.path(), &["--check", "."]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+}
+
+#[test]
+fn pages_named_on_the_command_line_and_the_html_section() {
+    let tmp = tempfile::tempdir().unwrap();
+    // An extension no front end claims: read as a page because it is named.
+    write_file(tmp.path(), "Login.aspx", HOSTED_PAGE);
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    assert_eq!(doc["files"].as_array().unwrap().len(), 0, "not walked");
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "Login.aspx"]));
+    assert_eq!(doc["files"][0]["status"], "changed", "{doc}");
+    // `--only` knows the html section; without it the CDN tags stay.
+    let cdn = "<script src=\"https://global.oktacdn.com/okta-signin-widget/6.9.0/js/okta-sign-in.min.js\"></script>\n";
+    write_file(tmp.path(), "cdn.html", cdn);
+    let only = |s: &str| {
+        json(&run_in(
+            tmp.path(),
+            &["--format", "json", "--only", s, "cdn.html"],
+        ))
+    };
+    assert_eq!(only("i18n")["files"][0]["status"], "unchanged");
+    assert_eq!(only("html")["files"][0]["status"], "changed");
+}

@@ -16,8 +16,10 @@ mod common;
 
 use common::*;
 use std::path::Path;
+use widget_migrate::kind::FileKind;
 use widget_migrate::lang::css::{self, StyleSyntax};
 use widget_migrate::lang::js::{parse, parse_json, Dialect};
+use widget_migrate::lang::template;
 
 const DEFAULT_ARGS: [&str; 6] = ["--from", "3.0.0", "--to", "7.49.0", "--engine", "oie"];
 
@@ -67,18 +69,49 @@ fn check_parses(path: &Path, bytes: &[u8]) -> Result<(), String> {
         return Ok(());
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let kind = FileKind::for_path(path, false);
     let result = match (
+        &kind,
         Dialect::for_path(path),
         path.extension().and_then(|e| e.to_str()),
     ) {
-        (Some(dialect), _) => parse(body, dialect, 0).map(|_| ()),
-        (None, Some("json")) => parse_json(body, 0).map(|_| ()),
+        // Pages: every script body still parses once its placeholders are masked.
+        (Some(kind @ (FileKind::Html(_) | FileKind::Sfc(_))), _, _) => {
+            widget_migrate::page::check_scripts(text, kind).map(|_| ())
+        }
+        (_, Some(dialect), _) => parse(body, dialect, 0).map(|_| ()),
+        (_, None, Some("json")) => parse_json(body, 0).map(|_| ()),
         _ => match StyleSyntax::for_path(path) {
             Some(syntax) => css::parse(body, syntax, 0).map(|_| ()),
             None => Ok(()),
         },
     };
     result.map_err(|e| format!("{}: {}", path.display(), e.message))
+}
+
+/// A template's placeholders come out byte-identical, in the same order.
+fn check_placeholders(path: &Path, before: &[u8], after: &[u8]) -> Result<(), String> {
+    let Some(FileKind::Html(flavor)) = FileKind::for_path(path, false) else {
+        return Ok(());
+    };
+    let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after)) else {
+        return Ok(());
+    };
+    let texts = |t: &str| -> Vec<String> {
+        template::find(t, flavor)
+            .into_iter()
+            .map(|p| t[p.range].to_string())
+            .collect()
+    };
+    let (old, new) = (texts(before), texts(after));
+    if old == new {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: template placeholders changed:\n  before {old:?}\n  after  {new:?}",
+            path.display()
+        ))
+    }
 }
 
 fn run_case(case: &Path, bless: bool) -> Result<(), String> {
@@ -147,6 +180,9 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
             if let Err(e) = check_parses(&rel, &after) {
                 problems.push(format!("output does not parse: {e}"));
             }
+            if let Err(e) = check_placeholders(&rel, &before, &after) {
+                problems.push(e);
+            }
         }
         // The JSON edits of the applied fixes reproduce the written bytes.
         if let Some(f) = doc["files"]
@@ -197,6 +233,17 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
     } else {
         Err(format!("case {name}:\n{}", problems.join("\n")))
     }
+}
+
+#[test]
+fn the_placeholder_check_sees_a_changed_placeholder() {
+    let page = Path::new("sign-in.html");
+    let before = b"<title>{{pageTitle}}</title><script nonce=\"{{nonceValue}}\"></script>";
+    let after = b"<title>{{pageTitle}}</title><script nonce=\"{{ nonceValue}}\"></script>";
+    assert!(check_placeholders(page, before, before).is_ok());
+    assert!(check_placeholders(page, before, after).is_err());
+    assert!(check_parses(page, b"<script>var a = {{{x}}};</script>").is_ok());
+    assert!(check_parses(page, b"<script>var a = ;</script>").is_err());
 }
 
 #[test]

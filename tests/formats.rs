@@ -188,7 +188,7 @@ fn sections_run_one_by_one_give_the_same_result_as_one_run() {
     let all = sample_copy();
     let split = sample_copy();
     run_in(all.path(), &["--write", "--unsafe", "."]);
-    for s in ["i18n", "css", "config", "methods"] {
+    for s in ["i18n", "css", "config", "methods", "html"] {
         run_in(split.path(), &["--write", "--unsafe", "--only", s, "."]);
     }
     let bytes = |d: &std::path::Path| {

@@ -15,6 +15,8 @@ and writes compact, sorted, deterministic files:
   css-names.tsv      `.class` / `#id` names in the shipped main CSS
   css-names-next.tsv the same for the Gen3 okta-sign-in.next.css alone
   exports.tsv        subpaths the package.json `exports` map allows
+  dist-files.tsv     the `js/*.js` and `css/*.css` files under dist/ (what the
+                     Okta CDN serves as okta-signin-widget/<version>/<file>)
 
 Every .tsv has a header line and then `<name>\\t<bits>`, one bit per packed
 version in index.json order (1 = that release has the name).
@@ -702,6 +704,16 @@ def export_subpaths(exports, names):
 # ------------------------------------------------------------------ output
 
 
+def dist_files(names):
+    """`js/<file>.js` and `css/<file>.css` directly under dist/ (no source maps, no subfolders)."""
+    found = set()
+    for name in names:
+        m = re.fullmatch(r"dist/((?:js/[^/]+\.js)|(?:css/[^/]+\.css))", name)
+        if m:
+            found.add(m.group(1))
+    return found
+
+
 def bits_table(header, per_version):
     """Lines `name\\tbits` over the union of all names, sorted."""
     every = set()
@@ -765,7 +777,7 @@ def main():
     resolved = resolve_versions(published_versions(cache, args.refresh_versions))
     packed = sorted({v for v in resolved.values() if v}, key=semver_key)
 
-    login, country, css, css_main, css_next, exports, evidence = [], [], [], [], [], [], []
+    login, country, css, css_main, css_next, exports, evidence, dist = [], [], [], [], [], [], [], []
     sources = {col: {} for col in ("login", "country", "options", "css", "exports")}
 
     def used(col, what, version):
@@ -806,6 +818,7 @@ def main():
         subpaths = export_subpaths(pkg.get("exports"), names)
         used("exports", "package.json exports" if subpaths is not None else None, version)
         exports.append(subpaths)
+        dist.append(dist_files(names))
 
         print("%-7s login=%s country=%s css=%s exports=%s" % (
             version, len(login[-1] or ()), len(country[-1] or ()),
@@ -824,7 +837,9 @@ def main():
             "packed release declares in WidgetOptions. css-names has the names of okta-sign-in.min.css "
             "plus, where shipped, the Gen3 okta-sign-in.next.css; css-names-next has the names of "
             "okta-sign-in.next.css alone (all 0 where a release does not ship it). exports lists each exports key and "
-            "the files a `*` pattern or `/` folder key makes importable. `options_unknown` / "
+            "the files a `*` pattern or `/` folder key makes importable. dist-files lists the "
+            "js/*.js and css/*.css files directly under dist/ (the files the Okta CDN serves). "
+            "`options_unknown` / "
             "`no_exports`: versions whose options / exports column is all 0 because there is nothing "
             "to read."),
         "package": PACKAGE,
@@ -845,6 +860,7 @@ def main():
     write(out / "css-names.tsv", bits_table("name", css))
     write(out / "css-names-next.tsv", bits_table("name", css_next))
     write(out / "exports.tsv", bits_table("subpath", exports))
+    write(out / "dist-files.tsv", bits_table("file", dist))
 
     oracle = Path(args.knowledge_dir) / "oracle"
     print("cross-check against %s:" % oracle)
@@ -859,7 +875,7 @@ def main():
         next_only = (css[i] or set()) - (css_main[i] or set())
         if next_only:
             print("  css %s: %d names only in %s: %s" % (version, len(next_only), MAIN_CSS[1], " ".join(sorted(next_only))))
-    for name in ["index.json", "login-keys.tsv", "country-codes.tsv", "options.tsv", "css-names.tsv", "css-names-next.tsv", "exports.tsv"]:
+    for name in ["index.json", "login-keys.tsv", "country-codes.tsv", "options.tsv", "css-names.tsv", "css-names-next.tsv", "exports.tsv", "dist-files.tsv"]:
         print("  wrote %s (%d bytes)" % (out / name, (out / name).stat().st_size))
 
 

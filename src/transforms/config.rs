@@ -649,7 +649,10 @@ fn unknown_options(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
     for e in view.located.entries.iter().filter(|e| e.path.len() == 1) {
         let Some(key) = e.key() else { continue };
         // Options only the third generation reads (C34, C58); the release types are Gen2's.
-        let gen3_only = ctx.target.gen3 && matches!(key, "brandColors" | "theme");
+        // Gen3 runs only on Okta-hosted pages, whose `config.x = …` assignments may hold
+        // Gen3-only options inside a `{{#useSiwGen3}}` section.
+        let gen3_only =
+            (ctx.target.gen3 || e.assigned_to.is_some()) && matches!(key, "brandColors" | "theme");
         if OPTIONS.ships(key, rel) || ELSEWHERE.contains(&key) || gen3_only {
             continue;
         }

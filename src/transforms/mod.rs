@@ -5,6 +5,7 @@ pub mod config;
 pub mod css;
 pub mod css_selectors;
 pub mod css_values;
+pub mod html;
 pub mod i18n;
 pub mod references;
 pub mod text;

@@ -4,8 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary under test: `WIDGET_MIGRATE_BIN` when set (a private copy, for machines
+/// where several worktrees build into one shared target folder), else the one cargo built.
 pub fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_widget-migrate"));
+    let path = std::env::var_os("WIDGET_MIGRATE_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_widget-migrate").into());
+    let mut c = Command::new(path);
     c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
     c
 }
