@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod engine;
 pub mod fsio;
+pub mod instances;
 pub mod kind;
 pub mod lang;
 pub mod locate;
