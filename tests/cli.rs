@@ -76,28 +76,63 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
         "git apply rejected the dry-run patch"
     );
 
-    // --write gives the same bytes.
+    // --write gives the same bytes. What it leaves are the methods items a human (or
+    // --unsafe) must take: exit 1.
     let written = sample_copy();
     let out = run_in(written.path(), &["--write", "."]);
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(tree_bytes(applied.path()), tree_bytes(written.path()));
 
-    // A second run has nothing to do.
-    let again = run_in(written.path(), &["--check", "."]);
+    // Those items are reported, each with its line: renderEl and setCookieAndRedirect
+    // (manual: the sample's configurations have no clientId), and the pending unsafe
+    // rewrites of the event handlers.
+    let check = run_in(written.path(), &["--check", "--color", "never", "."]);
+    assert_eq!(check.status.code(), Some(1));
+    let report = String::from_utf8(check.stdout).unwrap();
+    for item in [
+        "src/login.js:64:1: warning methods/render-el [M1]",
+        "src/login.js:69:7: warning methods/set-cookie-and-redirect [M2]",
+        "src/login.js:82:12: fix methods/controller-check [M12]",
+        "src/login.js:89:13: fix methods/after-error-fields [M13]",
+        "src/legacy/old-login.js:30:7: warning methods/set-cookie-and-redirect [M2]",
+        "src/legacy/old-login.js:39:5: warning methods/render-el [M1]",
+        "src/crlf-login.js:16:1: warning methods/render-el [M1]",
+    ] {
+        assert!(report.contains(item), "missing `{item}` in:\n{report}");
+    }
+    assert!(
+        !report
+            .lines()
+            .any(|l| l.starts_with("hosted/custom-sign-in.js:") && l.contains("methods/")),
+        "the Okta-hosted template keeps renderEl with OktaUtil.completeLogin: {report}"
+    );
+    assert!(
+        report.contains("signIn.showSignIn({ el: '#okta-login-container' })"),
+        "manual items name the replacement: {report}"
+    );
+
+    // A second run of the i18n section, which --write completes, has nothing to do.
+    let again = run_in(written.path(), &["--check", "--only", "i18n", "."]);
     assert_eq!(
         again.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );
-    let json_again = json(&run_in(written.path(), &["--format", "json", "."]));
+    let json_again = json(&run_in(
+        written.path(),
+        &["--only", "i18n", "--format", "json", "."],
+    ));
     assert_eq!(json_again["summary"]["changed"], 0);
     assert_eq!(json_again["summary"]["fixes"], 0);
+    // And no section changes anything more without --unsafe.
+    let json_all = json(&run_in(written.path(), &["--format", "json", "."]));
+    assert_eq!(json_all["summary"]["changed"], 0);
 }
 
 #[test]
@@ -626,4 +661,59 @@ fn unknown_keys_name_the_target_and_a_suggestion_in_text_and_json() {
     let d = &doc["files"][0]["diagnostics"][0];
     assert_eq!(d["rule"], "i18n/unknown-key");
     assert!(d["message"].as_str().unwrap().contains("widget 6.9.0"));
+}
+
+#[test]
+fn sample_app_unsafe_rewrites_event_handlers_as_a_reviewer_would() {
+    let tmp = sample_copy();
+    let out = run_in(
+        tmp.path(),
+        &[
+            "--unsafe",
+            "--only",
+            "methods",
+            "--color",
+            "never",
+            "src/login.js",
+        ],
+    );
+    let diff = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "-signIn.on('pageRendered', function (data) {",
+        "+signIn.on('afterRender', function (data) {",
+        "+  if (data.formName === 'identify') {",
+        "+  if (error.xhr.status !== 401) {",
+        "+    window.acmeAnalytics.track('login:error', { reason: error.errorSummary });",
+    ] {
+        assert!(
+            diff.lines().any(|l| l == line),
+            "missing `{line}` in:\n{diff}"
+        );
+    }
+    // Only those lines change: renderEl is reported, not rewritten (no clientId).
+    assert_eq!(
+        diff.lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .count(),
+        4
+    );
+    assert!(!diff.contains("showSignIn"), "{diff}");
+}
+
+#[test]
+fn only_methods_leaves_other_sections_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(
+        tmp.path(),
+        "a.js",
+        "var s = new OktaSignIn({ i18n: { en: { 'oie.session.expired': 'x' } } });\n\
+         s.on('pageRendered', function (d) { log(d.page); });\n",
+    );
+    let out = run_in(tmp.path(), &["--only", "methods", "--write", "a.js"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("a.js")).unwrap(),
+        "var s = new OktaSignIn({ i18n: { en: { 'oie.session.expired': 'x' } } });\n\
+         s.on('afterRender', function (d) { log(d.controller); });\n"
+    );
 }

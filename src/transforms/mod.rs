@@ -2,6 +2,7 @@
 //! located configuration into fixes and diagnostics.
 
 pub mod i18n;
+pub mod methods;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Fix;
@@ -22,8 +23,16 @@ pub fn run_config_rules(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &
 }
 
 /// Runs the rules that look at the whole program rather than at the configuration
-/// (widget method calls and events). None yet.
-pub fn run_program_rules(_parsed: &Parsed, _text: &str, _ctx: &Ctx<'_>, _out: &mut Findings) {}
+/// (widget method calls and events); `located` is the program's configuration.
+pub fn run_program_rules(
+    parsed: &Parsed,
+    located: &Located<'_>,
+    text: &str,
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+) {
+    methods::run(parsed, located, text, ctx, out);
+}
 
 /// How to write `key` in place of a key written as `kind`, or `None` when it cannot
 /// be written there by text. `quote` is the quote to use where the old key had none.
