@@ -195,7 +195,7 @@ pub fn analyze_script(
     let mut keep = None;
     let located = locate(&parsed, text, &mut keep);
     run_config_rules(&located, text, ctx, out);
-    run_program_rules(&parsed, text, ctx, out);
+    run_program_rules(&parsed, &located, text, ctx, out);
     report_unresolved(&located, out);
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod engine;
 pub mod formats;
 pub mod fsio;
+pub mod instances;
 pub mod kind;
 pub mod lang;
 pub mod locate;

@@ -87,6 +87,95 @@ pub struct Located<'c> {
     pub unresolved: Vec<Unresolved>,
     /// Number of widget configurations found (constructor calls, hosted configs, typed objects).
     pub configs: usize,
+    /// The local names of the widget class in this file.
+    pub classes: WidgetClasses,
+    /// One per `new OktaSignIn(…)`: which entries configure that instance.
+    pub roots: Vec<ConfigRoot>,
+}
+
+/// The configuration of one `new OktaSignIn(…)` call.
+#[derive(Debug, Default, Clone)]
+pub struct ConfigRoot {
+    /// The range of the `new` expression.
+    pub new_range: Range<usize>,
+    /// The argument is an Okta-hosted `OktaUtil.getSignInWidgetConfig()` object.
+    pub hosted: bool,
+    /// Part of the configuration could not be seen (a spread, an import, no argument).
+    pub partial: bool,
+    /// The objects (entry containers) that make up this configuration.
+    containers: HashSet<usize>,
+}
+
+impl Located<'_> {
+    /// The configuration passed to the `new` expression at `new_range`, when located.
+    pub fn config_of(&self, new_range: &Range<usize>) -> Option<ConfigView<'_>> {
+        let root = self.roots.iter().find(|r| &r.new_range == new_range)?;
+        let entries = self
+            .entries
+            .iter()
+            .filter(|e| root.containers.contains(&e.container))
+            .collect();
+        Some(ConfigView { root, entries })
+    }
+}
+
+/// The located entries of one widget configuration.
+pub struct ConfigView<'l> {
+    pub root: &'l ConfigRoot,
+    pub entries: Vec<&'l Entry<'l>>,
+}
+
+impl ConfigView<'_> {
+    /// The entry at `path` (`["authParams", "pkce"]`), the last one when set twice.
+    pub fn get(&self, path: &[&str]) -> Option<&Entry<'_>> {
+        self.entries.iter().rev().copied().find(|e| {
+            e.path.len() == path.len()
+                && e.path
+                    .iter()
+                    .zip(path)
+                    .all(|(a, b)| a.as_deref() == Some(*b))
+        })
+    }
+
+    /// Whether everything that configures the instance is visible in this file.
+    pub fn complete(&self) -> bool {
+        !self.root.partial && !self.root.hosted
+    }
+}
+
+/// The names under which this file can refer to the widget class: default, named and
+/// `require` imports of the package, namespace imports, and the global `OktaSignIn`.
+#[derive(Debug, Default, Clone)]
+pub struct WidgetClasses {
+    names: HashSet<String>,
+    namespaces: HashSet<String>,
+}
+
+impl WidgetClasses {
+    /// Whether `callee` (of a `new` expression) names the widget class.
+    pub fn is_class(&self, callee: &Expr) -> bool {
+        match unwrap_expr(callee) {
+            Expr::Ident(i) => &*i.sym == "OktaSignIn" || self.names.contains(&*i.sym),
+            Expr::Member(m) => {
+                let Expr::Ident(obj) = unwrap_expr(&m.obj) else {
+                    return false;
+                };
+                let obj = &*obj.sym;
+                (obj == "window" || obj == "globalThis" || self.namespaces.contains(obj))
+                    && m.prop.is_ident_with("OktaSignIn")
+                    || (self.namespaces.contains(obj)
+                        || self.names.contains(obj)
+                        || obj == "OktaSignIn")
+                        && m.prop.is_ident_with("default")
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a TypeScript type name names the widget class.
+    pub fn is_class_name(&self, name: &str) -> bool {
+        name == "OktaSignIn" || self.names.contains(name)
+    }
 }
 
 pub fn is_ident_name(s: &str) -> bool {
@@ -127,8 +216,7 @@ struct Assign {
 /// (only object-like initialisers and assigned values), so that entries can borrow them.
 #[derive(Default)]
 struct Collected {
-    classes: HashSet<String>,
-    namespaces: HashSet<String>,
+    classes: WidgetClasses,
     widget_types: HashSet<String>,
     /// name → initialisers (one per declaration; `None` when not object-like).
     bindings: HashMap<String, Vec<Option<Box<Expr>>>>,
@@ -214,7 +302,7 @@ fn object_like(e: &Expr) -> bool {
     }
 }
 
-fn type_names(t: &TsType, out: &mut Vec<String>) {
+pub(crate) fn type_names(t: &TsType, out: &mut Vec<String>) {
     match t {
         TsType::TsTypeRef(r) => {
             let name = match &r.type_name {
@@ -303,10 +391,10 @@ impl Visit for Collector<'_> {
         for s in &n.specifiers {
             match s {
                 ImportSpecifier::Default(d) => {
-                    self.out.classes.insert(d.local.sym.to_string());
+                    self.out.classes.names.insert(d.local.sym.to_string());
                 }
                 ImportSpecifier::Namespace(ns) => {
-                    self.out.namespaces.insert(ns.local.sym.to_string());
+                    self.out.classes.namespaces.insert(ns.local.sym.to_string());
                 }
                 ImportSpecifier::Named(named) => {
                     let imported = match &named.imported {
@@ -316,7 +404,7 @@ impl Visit for Collector<'_> {
                     };
                     let local = named.local.sym.to_string();
                     if imported == "OktaSignIn" || imported == "default" {
-                        self.out.classes.insert(local);
+                        self.out.classes.names.insert(local);
                     } else if WIDGET_TYPES.contains(&imported.as_str()) {
                         self.out.widget_types.insert(local);
                     }
@@ -331,7 +419,7 @@ impl Visit for Collector<'_> {
                 let name = b.id.sym.to_string();
                 if let Some(init) = &n.init {
                     if is_widget_require(init) {
-                        self.out.classes.insert(name.clone());
+                        self.out.classes.names.insert(name.clone());
                     } else if is_member_call(init, "OktaUtil", "getSignInWidgetConfig") {
                         self.out.hosted_roots.insert(name.clone());
                     }
@@ -353,12 +441,12 @@ impl Visit for Collector<'_> {
                 for p in &obj.props {
                     match p {
                         ObjectPatProp::Assign(a) if &*a.key.sym == "OktaSignIn" => {
-                            self.out.classes.insert(a.key.sym.to_string());
+                            self.out.classes.names.insert(a.key.sym.to_string());
                         }
                         ObjectPatProp::KeyValue(kv) => {
                             if let (PropName::Ident(k), Pat::Ident(v)) = (&kv.key, &*kv.value) {
                                 if &*k.sym == "OktaSignIn" || &*k.sym == "default" {
-                                    self.out.classes.insert(v.id.sym.to_string());
+                                    self.out.classes.names.insert(v.id.sym.to_string());
                                 }
                             }
                         }
@@ -559,22 +647,7 @@ impl<'c> Resolver<'c, '_> {
     }
 
     fn is_class(&self, callee: &Expr) -> bool {
-        match unwrap_expr(callee) {
-            Expr::Ident(i) => &*i.sym == "OktaSignIn" || self.c.classes.contains(&*i.sym),
-            Expr::Member(m) => {
-                let Expr::Ident(obj) = unwrap_expr(&m.obj) else {
-                    return false;
-                };
-                let obj = &*obj.sym;
-                (obj == "window" || obj == "globalThis" || self.c.namespaces.contains(obj))
-                    && m.prop.is_ident_with("OktaSignIn")
-                    || (self.c.namespaces.contains(obj)
-                        || self.c.classes.contains(obj)
-                        || obj == "OktaSignIn")
-                        && m.prop.is_ident_with("default")
-            }
-            _ => false,
-        }
+        self.c.classes.is_class(callee)
     }
 }
 
@@ -612,6 +685,11 @@ struct Builder<'c, 'p> {
     located: Located<'c>,
     seen_objects: HashSet<usize>,
     assign_containers: HashMap<String, usize>,
+    /// The constructor call whose configuration is being expanded (an index of `roots`).
+    current: Option<usize>,
+    /// Objects being expanded, innermost last, and the objects each one holds.
+    stack: Vec<usize>,
+    nested: HashMap<usize, Vec<usize>>,
 }
 
 impl<'c> Builder<'c, '_> {
@@ -626,6 +704,9 @@ impl<'c> Builder<'c, '_> {
         if res.objects.is_empty() && res.unresolved.is_empty() {
             return; // a hosted root: its assignments are the config
         }
+        if !res.unresolved.is_empty() {
+            self.mark_partial();
+        }
         for (range, what) in res.unresolved {
             self.located.unresolved.push(Unresolved {
                 range,
@@ -638,16 +719,53 @@ impl<'c> Builder<'c, '_> {
         }
     }
 
+    fn mark_partial(&mut self) {
+        if let Some(r) = self.current {
+            self.located.roots[r].partial = true;
+        }
+    }
+
+    /// Records that `container` configures the current root, with every object it holds
+    /// when an earlier root expanded it already.
+    fn claim(&mut self, container: usize) {
+        if let Some(&parent) = self.stack.last() {
+            self.nested.entry(parent).or_default().push(container);
+        }
+        let Some(r) = self.current else { return };
+        let mut todo = vec![container];
+        while let Some(c) = todo.pop() {
+            if self.located.roots[r].containers.insert(c) {
+                todo.extend(self.nested.get(&c).into_iter().flatten().copied());
+            }
+        }
+    }
+
     fn expand(&mut self, o: &'c ObjectLit, path: &[Option<String>], depth: usize) {
         let container = self.r.range(o.span).start;
+        self.claim(container);
         if depth > MAX_DEPTH || !self.seen_objects.insert(container) {
             return;
         }
+        self.stack.push(container);
+        self.expand_props(o, path, depth, container);
+        self.stack.pop();
+    }
+
+    fn expand_props(
+        &mut self,
+        o: &'c ObjectLit,
+        path: &[Option<String>],
+        depth: usize,
+        container: usize,
+    ) {
         for p in &o.props {
             match p {
                 PropOrSpread::Spread(s) => {
                     let mut res = Resolved::default();
                     self.r.resolve(&s.expr, depth + 1, &mut res);
+                    if !res.unresolved.is_empty() {
+                        self.mark_partial();
+                    }
                     for (range, what) in res.unresolved {
                         self.located.unresolved.push(Unresolved {
                             range,
@@ -740,6 +858,7 @@ impl<'c> Builder<'c, '_> {
             .join("\u{1}");
         let next = usize::MAX - self.assign_containers.len();
         let container = *self.assign_containers.entry(parent).or_insert(next);
+        self.claim(container);
         self.located.entries.push(Entry {
             path: path.clone(),
             key_range: last.key_range.clone(),
@@ -930,27 +1049,45 @@ fn build<'c>(parsed: &Parsed, text: &str, owner: &'c CollectedOwner) -> Located<
         located: Located::default(),
         seen_objects: HashSet::new(),
         assign_containers: HashMap::new(),
+        current: None,
+        stack: Vec::new(),
+        nested: HashMap::new(),
     };
+    b.located.classes = c.classes.clone();
     let mut root_names: HashSet<&str> = c.hosted_roots.iter().map(String::as_str).collect();
+    // Configuration objects named by a constructor argument → that constructor's root.
+    let mut named_roots: HashMap<&str, usize> = HashMap::new();
     b.located.configs += c.hosted_roots.len();
     for NewCall { callee, arg, range } in &c.news {
         if !b.r.is_class(callee) {
             continue;
         }
         b.located.configs += 1;
+        let index = b.located.roots.len();
+        b.located.roots.push(ConfigRoot {
+            new_range: range.clone(),
+            ..ConfigRoot::default()
+        });
+        b.current = Some(index);
         match arg {
             Some(arg) => {
                 if let Expr::Ident(i) = unwrap_expr(arg) {
                     root_names.insert(&i.sym);
+                    named_roots.insert(&i.sym, index);
+                    b.located.roots[index].hosted = c.hosted_roots.contains(&*i.sym);
                 }
                 b.add_root(arg, "the configuration passed to the widget is not visible");
             }
-            None => b.located.unresolved.push(Unresolved {
-                range: range.clone(),
-                what: "the widget is constructed without a visible configuration".into(),
-                path: Vec::new(),
-            }),
+            None => {
+                b.mark_partial();
+                b.located.unresolved.push(Unresolved {
+                    range: range.clone(),
+                    what: "the widget is constructed without a visible configuration".into(),
+                    path: Vec::new(),
+                })
+            }
         }
+        b.current = None;
     }
     for name in &c.typed_bindings {
         if let Some([Some(init)]) = c.bindings.get(name).map(Vec::as_slice) {
@@ -975,7 +1112,9 @@ fn build<'c>(parsed: &Parsed, text: &str, owner: &'c CollectedOwner) -> Located<
     }
     for a in &c.assigns {
         if root_names.contains(a.root.as_str()) {
+            b.current = named_roots.get(a.root.as_str()).copied();
             b.add_assign(a);
+            b.current = None;
         }
     }
     b.located.entries.sort_by_key(|e| e.key_range.start);

@@ -79,8 +79,8 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
         "git apply rejected the dry-run patch"
     );
 
-    // --write gives the same bytes. What it leaves is the unsafe Chosen rewrite of
-    // styles/login.css (checked in `sample_app_css_findings_are_reported`), so it exits 1.
+    // --write gives the same bytes. What it leaves are the unsafe rewrites (the Chosen
+    // selector, the event handlers) and the items a human must take: exit 1.
     let written = sample_copy();
     let out = run_in(written.path(), &["--write", "--format", "json", "."]);
     assert_eq!(
@@ -104,7 +104,11 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
                     .filter(|d| d["severity"] != "info"),
             )
             .map(|x| x["rule"].as_str().unwrap())
-            .filter(|r| !r.starts_with("css/") && !r.starts_with("config/"))
+            .filter(|r| {
+                !["css/", "config/", "methods/"]
+                    .iter()
+                    .any(|p| r.starts_with(p))
+            })
             .collect::<Vec<_>>();
         assert!(
             left.is_empty(),
@@ -114,10 +118,35 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
     }
     assert_eq!(tree_bytes(applied.path()), tree_bytes(written.path()));
 
-    // A second run has nothing left to fix. The i18n section has nothing left at all;
-    // other sections leave manual items (a Classic `baseUrl`-only config, `idps`, the
-    // Chosen selector's unsafe fix), which keep the exit code at 1 until a human has
-    // dealt with them.
+    // Those items are reported, each with its line: renderEl and setCookieAndRedirect
+    // (manual: the sample's configurations have no clientId), and the pending unsafe
+    // rewrites of the event handlers.
+    let check = run_in(written.path(), &["--check", "--color", "never", "."]);
+    assert_eq!(check.status.code(), Some(1));
+    let report = String::from_utf8(check.stdout).unwrap();
+    for item in [
+        "src/login.js:62:1: warning methods/render-el [M1]",
+        "src/login.js:67:7: warning methods/set-cookie-and-redirect [M2]",
+        "src/login.js:80:12: fix methods/controller-check [M12]",
+        "src/login.js:87:13: fix methods/after-error-fields [M13]",
+        "src/legacy/old-login.js:30:7: warning methods/set-cookie-and-redirect [M2]",
+        "src/legacy/old-login.js:39:5: warning methods/render-el [M1]",
+        "src/crlf-login.js:16:1: warning methods/render-el [M1]",
+    ] {
+        assert!(report.contains(item), "missing `{item}` in:\n{report}");
+    }
+    assert!(
+        !report
+            .lines()
+            .any(|l| l.starts_with("hosted/custom-sign-in.js:") && l.contains("methods/")),
+        "the Okta-hosted template keeps renderEl with OktaUtil.completeLogin: {report}"
+    );
+    assert!(
+        report.contains("signIn.showSignIn({ el: '#okta-login-container' })"),
+        "manual items name the replacement: {report}"
+    );
+
+    // A second run of the i18n section, which --write completes, has nothing to do.
     let again = run_in(written.path(), &["--check", "--only", "i18n", "."]);
     assert_eq!(
         again.status.code(),
@@ -125,21 +154,45 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
         "{}",
         String::from_utf8_lossy(&again.stdout)
     );
-    let json_again = json(&run_in(written.path(), &["--format", "json", "."]));
+    let json_again = json(&run_in(
+        written.path(),
+        &["--only", "i18n", "--format", "json", "."],
+    ));
     assert_eq!(json_again["summary"]["changed"], 0);
-    let pending: Vec<&str> = json_again["files"]
+    assert_eq!(json_again["summary"]["fixes"], 0);
+    // Without --only nothing changes any more either; what waits is unsafe, or the
+    // package.json version bump, which waits for the rest.
+    let json_all = json(&run_in(written.path(), &["--format", "json", "."]));
+    assert_eq!(json_all["summary"]["changed"], 0);
+    let pending: Vec<(String, String)> = json_all["files"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|f| f["fixes"].as_array().unwrap().iter())
-        .map(|f| f["rule"].as_str().unwrap())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["safety"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert_eq!(
-        pending,
-        ["config/package-version", "css/chosen-select"],
-        "the unsafe fix waits, and the version bump waits for it"
+    assert!(
+        pending
+            .iter()
+            .all(|(r, s)| s == "unsafe" || r == "config/package-version"),
+        "{pending:?}"
     );
-    let manual: Vec<String> = json_again["files"]
+    for rule in [
+        "config/package-version",
+        "css/chosen-select",
+        "methods/controller-check",
+    ] {
+        assert!(
+            pending.iter().any(|(r, _)| r == rule),
+            "{rule} not pending: {pending:?}"
+        );
+    }
+    let manual: Vec<String> = json_all["files"]
         .as_array()
         .unwrap()
         .iter()
@@ -160,62 +213,14 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
         })
         .collect();
     assert!(
-        manual.contains(&"src/login.js:21 config/idps-routing".to_string()),
+        manual.iter().any(|m| m.ends_with("config/idps-routing")),
         "{manual:?}"
     );
     assert!(
-        manual.contains(&"src/login.js:16 config/option-changed".to_string()),
+        manual
+            .iter()
+            .any(|m| m.starts_with("src/login.js:") && m.ends_with("config/option-changed")),
         "{manual:?}"
-    );
-    assert_eq!(
-        run_in(written.path(), &["--check", "."]).status.code(),
-        Some(1)
-    );
-}
-
-#[test]
-fn sample_app_css_findings_are_reported() {
-    let tmp = sample_copy();
-    let doc = json(&run_in(tmp.path(), &["--write", "--format", "json", "."]));
-    let css = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["path"] == "styles/login.css")
-        .expect("the sample app's stylesheet is reported");
-    assert_eq!(css["status"], "changed");
-    let fixes = css["fixes"].as_array().unwrap();
-    let font = fixes
-        .iter()
-        .find(|f| f["rule"] == "css/montserrat-font")
-        .unwrap();
-    assert_eq!(font["applied"], true);
-    assert_eq!(font["safety"], "safe");
-    let chosen = fixes
-        .iter()
-        .find(|f| f["rule"] == "css/chosen-select")
-        .unwrap();
-    assert_eq!(chosen["applied"], false, "unsafe: needs --unsafe");
-    assert_eq!(chosen["edits"][0]["start_line"], 14);
-    assert_eq!(chosen["edits"][0]["replacement"], ".o-form-input select");
-    let text = std::fs::read_to_string(tmp.path().join("styles/login.css")).unwrap();
-    assert!(text.contains("font-family: montserrat-okta, Arial, sans-serif;"));
-    assert!(
-        text.contains("#okta-sign-in .chzn-single {"),
-        "unsafe fix not applied"
-    );
-    assert!(
-        text.contains("@import url('https://fonts.googleapis.com/css?family=Montserrat:400,700');"),
-        "the Google Fonts import is not the widget's font"
-    );
-
-    // With --unsafe, the Chosen rule is rewritten too and the stylesheet is done.
-    let out = run_in(tmp.path(), &["--write", "--unsafe", "styles/login.css"]);
-    assert_eq!(out.status.code(), Some(0));
-    let text = std::fs::read_to_string(tmp.path().join("styles/login.css")).unwrap();
-    assert!(
-        text.contains("#okta-sign-in .o-form-input select {"),
-        "{text}"
     );
 }
 
@@ -899,4 +904,59 @@ fn pages_named_on_the_command_line_and_the_html_section() {
     };
     assert_eq!(only("i18n")["files"][0]["status"], "unchanged");
     assert_eq!(only("html")["files"][0]["status"], "changed");
+}
+
+#[test]
+fn sample_app_unsafe_rewrites_event_handlers_as_a_reviewer_would() {
+    let tmp = sample_copy();
+    let out = run_in(
+        tmp.path(),
+        &[
+            "--unsafe",
+            "--only",
+            "methods",
+            "--color",
+            "never",
+            "src/login.js",
+        ],
+    );
+    let diff = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "-signIn.on('pageRendered', function (data) {",
+        "+signIn.on('afterRender', function (data) {",
+        "+  if (data.formName === 'identify') {",
+        "+  if (error.xhr.status !== 401) {",
+        "+    window.acmeAnalytics.track('login:error', { reason: error.errorSummary });",
+    ] {
+        assert!(
+            diff.lines().any(|l| l == line),
+            "missing `{line}` in:\n{diff}"
+        );
+    }
+    // Only those lines change: renderEl is reported, not rewritten (no clientId).
+    assert_eq!(
+        diff.lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .count(),
+        4
+    );
+    assert!(!diff.contains("showSignIn"), "{diff}");
+}
+
+#[test]
+fn only_methods_leaves_other_sections_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(
+        tmp.path(),
+        "a.js",
+        "var s = new OktaSignIn({ i18n: { en: { 'oie.session.expired': 'x' } } });\n\
+         s.on('pageRendered', function (d) { log(d.page); });\n",
+    );
+    let out = run_in(tmp.path(), &["--only", "methods", "--write", "a.js"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("a.js")).unwrap(),
+        "var s = new OktaSignIn({ i18n: { en: { 'oie.session.expired': 'x' } } });\n\
+         s.on('afterRender', function (d) { log(d.controller); });\n"
+    );
 }

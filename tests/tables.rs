@@ -324,3 +324,49 @@ fn css_table_agrees_with_the_releases_and_parses() {
         "rendered is sorted (tools/gen_css_rendered.py)"
     );
 }
+
+#[test]
+fn methods_table_is_consistent() {
+    use widget_migrate::transforms::methods::TABLE;
+    let known = kb_rows();
+    let kebab = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    };
+    // The M-map: every row names a form, the keys it needs and a Classic controller.
+    for r in &TABLE.controllers {
+        assert!(kebab(&r.form) && kebab(&r.controller), "{r:?}");
+        assert!(
+            !r.keys.is_empty() && r.keys.iter().all(|k| kebab(k)),
+            "{r:?}"
+        );
+    }
+    let mut pairs = HashSet::new();
+    for r in &TABLE.controllers {
+        for k in &r.keys {
+            assert!(
+                pairs.insert((r.form.as_str(), k.as_str(), r.recovery)),
+                "({}, {k}) maps to two controllers",
+                r.form
+            );
+        }
+    }
+    for e in &TABLE.events {
+        assert!(known.contains(&e.kb), "event {} cites {}", e.from, e.kb);
+        assert!(rule_kb("methods/page-rendered").contains(&e.kb));
+    }
+    let selector_kb = rule_kb("methods/classic-selector");
+    let mut seen = HashSet::new();
+    for s in &TABLE.selectors {
+        assert!(s.classic.starts_with(['#', '.']), "{}", s.classic);
+        assert!(seen.insert(s.classic.as_str()), "duplicate {}", s.classic);
+        assert!(selector_kb.contains(&s.kb), "{} cites {}", s.classic, s.kb);
+    }
+    for k in ["el", "clientId", "redirectUri"] {
+        assert!(TABLE.render_options.iter().any(|o| o == k));
+    }
+    assert!(
+        TABLE.error_fields.contains_key("message") && TABLE.error_fields.contains_key("statusCode")
+    );
+}

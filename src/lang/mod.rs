@@ -3,5 +3,6 @@
 pub mod css;
 pub mod html;
 pub mod js;
+pub mod print;
 pub mod properties;
 pub mod template;

@@ -7,6 +7,7 @@ pub mod css_selectors;
 pub mod css_values;
 pub mod html;
 pub mod i18n;
+pub mod methods;
 pub mod references;
 pub mod text;
 
@@ -32,9 +33,17 @@ pub fn run_config_rules(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &
 }
 
 /// Runs the rules that look at the whole program rather than at the configuration
-/// (import paths, CDN URLs, the hosted request context).
-pub fn run_program_rules(parsed: &Parsed, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
+/// (import paths, CDN URLs, the hosted request context, widget method calls and events);
+/// `located` is the program's configuration.
+pub fn run_program_rules(
+    parsed: &Parsed,
+    located: &Located<'_>,
+    text: &str,
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+) {
     references::run_program(parsed, text, ctx, out);
+    methods::run(parsed, located, text, ctx, out);
 }
 
 /// How to write `key` in place of a key written as `kind`, or `None` when it cannot

@@ -76,3 +76,17 @@ signIn.renderEl(
     console.error('[login] widget error', err);
   }
 );
+
+// Analytics (PORTAL-377): which sign-in page is showing, and why sign-in failed.
+signIn.on('pageRendered', function (data) {
+  if (data.page === 'primary-auth') {
+    window.acmeAnalytics.track('login:shown');
+  }
+});
+
+signIn.on('afterError', function (context, error) {
+  // 401 is a wrong password; anything else goes to the on-call channel
+  if (error.statusCode !== 401) {
+    window.acmeAnalytics.track('login:error', { reason: error.message });
+  }
+});
