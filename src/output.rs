@@ -103,6 +103,8 @@ pub fn text_findings(
             paint("error", AnsiColor::Red.on_default().bold())
         );
     }
+    // Fixes and diagnostics in the order of the file.
+    let mut items: Vec<(usize, String)> = Vec::new();
     for f in &report.fixes {
         if f.applied && !list_applied {
             continue;
@@ -115,14 +117,14 @@ pub fn text_findings(
             _ if f.applied => "",
             _ => " (fix not applied)",
         };
-        let _ = writeln!(
-            out,
-            "{path}:{l}:{c}: {} {} [{}] {}{note}",
+        let line = format!(
+            "{path}:{l}:{c}: {} {} [{}] {}{note}\n",
             paint("fix", AnsiColor::Green.on_default().bold()),
             f.fix.rule,
             f.fix.kb,
             f.fix.message
         );
+        items.push((at, line));
     }
     for d in &report.diagnostics {
         let (l, c) = pos(src, d.start);
@@ -135,19 +137,23 @@ pub fn text_findings(
             d.kb.as_deref()
                 .map(|k| format!(" [{k}]"))
                 .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{path}:{l}:{c}: {} {}{kb} {}",
+        let mut text = format!(
+            "{path}:{l}:{c}: {} {}{kb} {}\n",
             paint(d.severity.as_str(), style),
             d.rule,
             d.message
         );
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "  = help: {h}");
+            text.push_str(&format!("  = help: {h}\n"));
         }
         if let Some(u) = &d.url {
-            let _ = writeln!(out, "  = docs: {u}");
+            text.push_str(&format!("  = docs: {u}\n"));
         }
+        items.push((d.start, text));
+    }
+    items.sort_by_key(|(at, _)| *at);
+    for (_, text) in items {
+        out.push_str(&text);
     }
     if let (Status::Error, Some(reason)) = (report.status, &report.reason) {
         if report

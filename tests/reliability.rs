@@ -235,3 +235,23 @@ fn an_interrupted_write_leaves_every_file_old_or_new_and_no_temp_files() {
         .collect();
     assert!(temps.is_empty(), "{temps:?}");
 }
+
+#[test]
+fn a_panic_below_becomes_an_error_for_that_file_only() {
+    // `<!--` then a regex-looking line trips a debug assertion in swc's lexer (in debug
+    // builds); whatever happens below must stay an error of that one file.
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "odd.js", b"new OktaSignIn({});\n<!--\n/x\n");
+    let ok = widget("x");
+    write(tmp.path(), "ok.js", ok.as_bytes());
+    let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "."]);
+    assert!(matches!(out.status.code(), Some(0 | 2)), "{:?}", out.status);
+    assert_eq!(
+        std::fs::read(tmp.path().join("odd.js")).unwrap(),
+        b"new OktaSignIn({});\n<!--\n/x\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("ok.js")).unwrap(),
+        ok.replace(RENAME.0, RENAME.1)
+    );
+}

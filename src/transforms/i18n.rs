@@ -372,19 +372,21 @@ fn unknown_key(
 ) -> Option<Diagnostic> {
     use crate::releases::{suggest, COUNTRY_CODES, LOGIN_KEYS, VERSIONS};
     let version = VERSIONS[rel];
-    let (known, suggestion) = match key.strip_prefix("country.") {
-        Some(cc) if !LOGIN_KEYS.ships(key, rel) => (
-            COUNTRY_CODES.ships(cc, rel),
-            suggest(cc, COUNTRY_CODES.names_in(rel)).map(|c| format!("country.{c}")),
-        ),
-        _ => (
-            LOGIN_KEYS.ships(key, rel),
-            suggest(key, LOGIN_KEYS.names_in(rel)).map(str::to_string),
-        ),
+    let country = key
+        .strip_prefix("country.")
+        .filter(|_| !LOGIN_KEYS.ships(key, rel));
+    let known = match country {
+        Some(cc) => COUNTRY_CODES.ships(cc, rel),
+        None => LOGIN_KEYS.ships(key, rel),
     };
     if known {
         return None;
     }
+    // Only an unknown key pays for a suggestion (a scan of the whole key list).
+    let suggestion = match country {
+        Some(cc) => suggest(cc, COUNTRY_CODES.names_in(rel)).map(|c| format!("country.{c}")),
+        None => suggest(key, LOGIN_KEYS.names_in(rel)).map(str::to_string),
+    };
     let mut d = Diagnostic::manual(
         meta,
         "C48",
