@@ -1,6 +1,7 @@
 //! A whole run: arguments → files → reports → output → exit code.
 
 use crate::cli::{Cli, ColorChoice, Command, Format, Mode, RulesFormat, RunArgs};
+use crate::config::{ConfigFile, ProjectConfig};
 use crate::diagnostic::Severity;
 use crate::engine::{Engine, FileReport, Status};
 use crate::fsio::{dirty_files, remove_stale_temps, write_atomic, write_target};
@@ -35,6 +36,17 @@ pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Lsp) => usage_error("the language server is not part of this build yet"),
+        Some(Command::Explain { rule }) => match crate::commands::explain(&rule) {
+            Some(text) => {
+                emit(&mut anstream::stdout(), &text);
+                ExitCode::from(EXIT_CLEAN)
+            }
+            None => usage_error(&format!(
+                "unknown rule `{rule}`; `widget-migrate rules` lists the valid ids"
+            )),
+        },
+        Some(Command::Completions { shell }) => crate::commands::completions(shell),
+        Some(Command::Init { folder, force }) => crate::commands::init(&folder, force),
         None => run(cli.run),
     }
 }
@@ -99,16 +111,24 @@ fn list_rules(format: RulesFormat) -> ExitCode {
     ExitCode::from(EXIT_CLEAN)
 }
 
-fn target_of(args: &RunArgs) -> Target {
+/// The target of a run: flags given on the command line, else the project config's
+/// values, else the defaults.
+pub fn target_of(args: &RunArgs, config: Option<&ConfigFile>) -> Target {
+    let file = config.cloned().unwrap_or_default();
     Target {
-        from: args.from,
-        to: args.to.unwrap_or(VERSIONS.newest),
-        engine: args.engine,
-        gen3: args.gen3,
-        sections: if args.only.is_empty() {
-            Section::ALL.to_vec()
-        } else {
+        from: args.from.or(file.from),
+        to: args.to.or(file.to).unwrap_or(VERSIONS.newest),
+        engine: args
+            .engine
+            .or(file.engine)
+            .unwrap_or(crate::rules::Engine::Oie),
+        gen3: args.gen3 || file.gen3.unwrap_or(false),
+        sections: if !args.only.is_empty() {
             args.only.clone()
+        } else {
+            file.only
+                .filter(|o| !o.is_empty())
+                .unwrap_or_else(|| Section::ALL.to_vec())
         },
         allow_unsafe: args.allow_unsafe,
         insert_todos: args.insert_todos,
@@ -119,11 +139,43 @@ fn run(args: RunArgs) -> ExitCode {
     if args.interactive {
         return usage_error("--interactive is not part of this build yet");
     }
-    let target = target_of(&args);
-    if let Some(from) = target.from {
-        if from > target.to {
-            return usage_error(&format!("--from {from} is newer than --to {}", target.to));
+    // Each path's project config (the nearest widget-migrate.json above it); paths that
+    // share one form one group with one target.
+    let mut groups: Vec<(Option<ProjectConfig>, Vec<std::path::PathBuf>)> = Vec::new();
+    let named: Vec<std::path::PathBuf> = match &args.stdin_filename {
+        Some(p) => vec![p.clone()],
+        None => args.paths.clone(),
+    };
+    for path in named {
+        let config = match crate::config::load_for(&path) {
+            Ok(c) => c,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+        let key = config.as_ref().map(|c| c.path.clone());
+        match groups
+            .iter_mut()
+            .find(|(c, _)| c.as_ref().map(|c| c.path.clone()) == key)
+        {
+            Some((_, paths)) => paths.push(path),
+            None => groups.push((config, vec![path])),
         }
+    }
+    let mut engines = Vec::new();
+    for (config, paths) in groups {
+        let target = target_of(&args, config.as_ref().map(|c| &c.file));
+        if let Some(from) = target.from {
+            if from > target.to {
+                let whence = config
+                    .as_ref()
+                    .map(|c| format!(" (from {})", display_path(&c.path)))
+                    .unwrap_or_default();
+                return usage_error(&format!(
+                    "--from {from} is newer than --to {}{whence}",
+                    target.to
+                ));
+            }
+        }
+        engines.push((Engine::new(target).with_project(config), paths));
     }
     let threads = args.threads.unwrap_or(0);
     if threads > 0 {
@@ -138,29 +190,20 @@ fn run(args: RunArgs) -> ExitCode {
         ColorChoice::Auto => anstream::ColorChoice::Auto,
     };
     color.write_global();
-    let engine = Engine::new(target);
-
-    if let Some(path) = &args.stdin_filename {
-        return run_stdin(&engine, &args, path.clone());
+    if let (Some(path), Some((engine, _))) = (&args.stdin_filename, engines.first()) {
+        return run_stdin(engine, &args, path.clone());
     }
 
-    let walked = walk(
-        &args.paths,
-        args.no_ignore,
-        threads.max(if threads == 0 { num_threads() } else { threads }),
-    );
-    let mut reports: Vec<FileReport> = walked
-        .files
-        .par_iter()
-        .map(|p| guarded(p, || engine.process_path(p, args.paths.contains(p))))
-        .collect();
-    for (path, why) in walked.errors {
-        reports.push(FileReport::error(path, why));
-    }
-    for (path, why) in walked.skipped {
-        reports.push(FileReport::skipped(path, why));
+    let mut reports: Vec<FileReport> = Vec::new();
+    for (engine, paths) in &engines {
+        reports.extend(process_group(engine, paths, &args, threads));
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    // A file under two paths of different groups is processed once.
+    reports.dedup_by(|a, b| a.path == b.path);
+    let Some((engine, _)) = engines.first() else {
+        return usage_error("no paths given");
+    };
     hold_back_version_bump(&mut reports);
 
     let mode = args.mode();
@@ -200,7 +243,38 @@ fn run(args: RunArgs) -> ExitCode {
             }
         }
     }
-    finish(&engine, &args, &reports, mode)
+    finish(engine, &args, &reports, mode)
+}
+
+/// Walks and processes the paths that share one project config; walked files outside
+/// its `include` / inside its `exclude` are left out (files named are always taken).
+fn process_group(
+    engine: &Engine,
+    paths: &[std::path::PathBuf],
+    args: &RunArgs,
+    threads: usize,
+) -> Vec<FileReport> {
+    let walked = walk(
+        paths,
+        args.no_ignore,
+        threads.max(if threads == 0 { num_threads() } else { threads }),
+    );
+    let taken = |p: &std::path::PathBuf| {
+        paths.contains(p) || engine.project.as_ref().is_none_or(|c| c.includes(p))
+    };
+    let mut reports: Vec<FileReport> = walked
+        .files
+        .par_iter()
+        .filter(|p| taken(p))
+        .map(|p| guarded(p, || engine.process_path(p, paths.contains(p))))
+        .collect();
+    for (path, why) in walked.errors {
+        reports.push(FileReport::error(path, why));
+    }
+    for (path, why) in walked.skipped.into_iter().filter(|(p, _)| taken(p)) {
+        reports.push(FileReport::skipped(path, why));
+    }
+    reports
 }
 
 /// The package.json range moves to the target last: once it names the target, later

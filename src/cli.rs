@@ -11,7 +11,8 @@ use std::path::PathBuf;
     version,
     about = "Migrate Okta Sign-In Widget code, i18n overrides and styles to a newer widget and to Identity Engine",
     args_conflicts_with_subcommands = true,
-    args_override_self = true
+    args_override_self = true,
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,6 +20,19 @@ pub struct Cli {
     #[command(flatten)]
     pub run: RunArgs,
 }
+
+const EXAMPLES: &str = "\
+Examples:
+  widget-migrate                         show what would change under . (dry run, writes nothing)
+  widget-migrate --write src/            apply the safe fixes in place
+  widget-migrate --check --format github CI: list what is left, exit 1 while anything is
+  widget-migrate --only i18n --write     one section at a time (i18n, css, config, methods, html)
+  widget-migrate --from 5.16.1 --to 7.49.0 --engine classic
+  widget-migrate explain i18n/rename-key what a rule does, with an example
+  widget-migrate init                    write widget-migrate.json with the detected version
+
+Settings can also live in widget-migrate.json (or a \"widgetMigrate\" key in package.json),
+found in the folder of each path or above; flags given here win over it.";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -29,6 +43,24 @@ pub enum Command {
     },
     /// Language server over stdio.
     Lsp,
+    /// Explain one rule: what it does, versions, tier, a before/after example, docs link.
+    Explain {
+        /// A rule id, as `widget-migrate rules` lists it (e.g. i18n/rename-key).
+        rule: String,
+    },
+    /// Print a shell completion script (e.g. `widget-migrate completions bash > ~/.local/share/bash-completion/completions/widget-migrate`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write a widget-migrate.json in FOLDER (default: .) with the detected `from` version.
+    Init {
+        #[arg(default_value = ".")]
+        folder: PathBuf,
+        /// Replace an existing widget-migrate.json.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,9 +118,9 @@ pub struct RunArgs {
     /// Target widget version (default: the newest release the tool knows).
     #[arg(long, value_name = "VERSION")]
     pub to: Option<Version>,
-    /// Target engine.
-    #[arg(long, value_enum, default_value_t = Engine::Oie)]
-    pub engine: Engine,
+    /// Target engine [default: oie].
+    #[arg(long, value_enum)]
+    pub engine: Option<Engine>,
     /// Target the third-generation widget (Okta-hosted pages).
     #[arg(long)]
     pub gen3: bool,

@@ -263,6 +263,8 @@ fn comment_style(kind: &FileKind) -> Option<fn(&str, usize) -> crate::markers::C
 pub struct Engine {
     pub target: Target,
     pub detector: Detector,
+    /// The project config file's rule overrides and accepted exceptions, when one applies.
+    pub project: Option<crate::config::ProjectConfig>,
 }
 
 impl Engine {
@@ -270,7 +272,14 @@ impl Engine {
         Engine {
             target,
             detector: Detector::default(),
+            project: None,
         }
+    }
+
+    /// The same engine, honouring a project config's `rules` and `ignore` entries.
+    pub fn with_project(mut self, project: Option<crate::config::ProjectConfig>) -> Self {
+        self.project = project;
+        self
     }
 
     /// Reads and processes one file from disk; `named` when the user named this file.
@@ -354,9 +363,17 @@ impl Engine {
 
     /// The rules' findings on one version of the text, less what ignore comments
     /// silence, plus the TODO markers still in it.
-    fn analyze(&self, text: &str, bom: usize, kind: &FileKind, from: Version) -> Analysis {
+    fn analyze(
+        &self,
+        path: &Path,
+        text: &str,
+        bom: usize,
+        kind: &FileKind,
+        from: Version,
+    ) -> Analysis {
         match self.run_rules(text, bom, kind, from) {
             Analysis::Parsed(mut findings) => {
+                self.apply_project(path, &mut findings);
                 findings.ignored = crate::markers::apply_ignores(text, &mut findings);
                 crate::markers::remaining_todos(text, &mut findings);
                 Analysis::Parsed(findings)
@@ -433,6 +450,40 @@ impl Engine {
         Analysis::Parsed(findings)
     }
 
+    /// The project config's overrides: `off` rules (and ignored ones in this file) drop
+    /// their findings; `manual` rules report their fixes as manual items.
+    fn apply_project(&self, path: &Path, findings: &mut Findings) {
+        use crate::config::RuleAction;
+        let Some(project) = &self.project else {
+            return;
+        };
+        for fix in std::mem::take(&mut findings.fixes) {
+            match project.action(fix.rule, path) {
+                RuleAction::Run => findings.fixes.push(fix),
+                RuleAction::Off => {}
+                RuleAction::Manual => {
+                    let at = fix.edits.iter().map(|e| e.start).min().unwrap_or(0);
+                    let end = fix.edits.iter().map(|e| e.end).max().unwrap_or(at);
+                    let mut d = Diagnostic::core(
+                        fix.rule,
+                        Severity::Warning,
+                        format!("{} (set to manual in the project config)", fix.message),
+                        at..end,
+                    )
+                    .with_kb(fix.kb.clone());
+                    if let Some(meta) = crate::rules::RULES.iter().find(|r| r.id == fix.rule) {
+                        d = d.with_help(meta.help.clone());
+                        d.url = Some(meta.docs.clone());
+                    }
+                    findings.diagnostics.push(d);
+                }
+            }
+        }
+        findings
+            .diagnostics
+            .retain(|d| project.action(&d.rule, path) != RuleAction::Off);
+    }
+
     fn allowed(&self, f: &Fix) -> bool {
         match f.safety {
             Safety::Safe => true,
@@ -469,9 +520,10 @@ impl Engine {
             .insert_todos
             .then(|| comment_style(kind))
             .flatten();
+        let path = report.path.clone();
         let outcome = fix_loop(
             &source.text,
-            |text| self.analyze(text, bom, kind, from),
+            |text| self.analyze(&path, text, bom, kind, from),
             parses,
             |f| self.allowed(f),
             todo,

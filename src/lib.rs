@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod edit;
 pub mod engine;

@@ -1,0 +1,356 @@
+//! The project config file (widget-migrate.json / package.json "widgetMigrate"), and
+//! the helper subcommands `explain`, `init`, `completions`.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// A widget file with a safe i18n rename (`enroll.email.title`) and a manual item.
+const WIDGET_JS: &str = "import OktaSignIn from '@okta/okta-signin-widget';\n\
+new OktaSignIn({\n  baseUrl: 'https://acme.okta.com',\n  i18n: {\n    en: {\n      'enroll.email.title': 'Email',\n    },\n  },\n});\n";
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn rules_in(doc: &serde_json::Value, file: &str) -> Vec<String> {
+    let f = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == file)
+        .unwrap_or_else(|| panic!("{file} not in {doc:#}"));
+    let mut out: Vec<String> = f["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(f["diagnostics"].as_array().unwrap())
+        .map(|x| x["rule"].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn paths(doc: &serde_json::Value) -> Vec<String> {
+    doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn config_values_apply_and_flags_win() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "src/a.js", WIDGET_JS);
+    write(
+        tmp.path(),
+        "widget-migrate.json",
+        r#"{ "from": "3.0.0", "to": "7.10.0", "engine": "classic", "only": ["config"] }"#,
+    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    assert_eq!(doc["from"], "3.0.0");
+    assert_eq!(doc["to"], "7.10.0");
+    assert_eq!(doc["engine"], "classic");
+    assert!(rules_in(&doc, "src/a.js")
+        .iter()
+        .all(|r| r.starts_with("config/")));
+
+    let doc = json(&run_in(
+        tmp.path(),
+        &[
+            "--format", "json", "--to", "7.49.0", "--engine", "oie", "--only", "i18n", ".",
+        ],
+    ));
+    assert_eq!(doc["from"], "3.0.0", "the file's from stays");
+    assert_eq!(doc["to"], "7.49.0");
+    assert_eq!(doc["engine"], "oie");
+    let rules = rules_in(&doc, "src/a.js");
+    assert!(rules.contains(&"i18n/rename-key".to_string()), "{rules:?}");
+    assert!(rules.iter().all(|r| r.starts_with("i18n/")), "{rules:?}");
+}
+
+#[test]
+fn discovery_walks_up_and_the_nearest_file_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "app/src/a.js", WIDGET_JS);
+    write(tmp.path(), "app/other/b.js", WIDGET_JS);
+    write(
+        tmp.path(),
+        "widget-migrate.json",
+        r#"{ "from": "3.0.0", "engine": "classic" }"#,
+    );
+    // package.json's key counts, and is nearer than the root file.
+    write(
+        tmp.path(),
+        "app/package.json",
+        r#"{ "name": "x", "widgetMigrate": { "from": "3.0.0", "engine": "oie", "to": "7.20.0" } }"#,
+    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "app/src"]));
+    assert_eq!(
+        (doc["engine"].as_str(), doc["to"].as_str()),
+        (Some("oie"), Some("7.20.0"))
+    );
+    // A widget-migrate.json in the same folder wins over package.json.
+    write(
+        tmp.path(),
+        "app/src/widget-migrate.json",
+        r#"{ "to": "7.30.0" }"#,
+    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "app/src/a.js"]));
+    assert_eq!(doc["to"], "7.30.0");
+    // A package.json without the key is passed by.
+    write(tmp.path(), "app/package.json", r#"{ "name": "x" }"#);
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "app/other"]));
+    assert_eq!(doc["engine"], "classic");
+}
+
+#[test]
+fn rule_overrides_and_accepted_exceptions() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "src/a.js", WIDGET_JS);
+    write(tmp.path(), "legacy/b.js", WIDGET_JS);
+    write(tmp.path(), "widget-migrate.json", r#"{ "from": "3.0.0" }"#);
+    let plain = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    let all = rules_in(&plain, "src/a.js");
+    assert!(
+        all.contains(&"i18n/rename-key".into()) && all.contains(&"config/option-changed".into())
+    );
+
+    write(
+        tmp.path(),
+        "widget-migrate.json",
+        r#"{
+  "from": "3.0.0",
+  "rules": { "i18n/rename-key": "manual", "i18n/classic-only-key": "off" },
+  "ignore": [ { "rule": "config/option-changed", "path": "legacy", "reason": "retired page" } ]
+}"#,
+    );
+    let out = run_in(tmp.path(), &["--write", "--format", "json", "."]);
+    let doc = json(&out);
+    let a = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "src/a.js")
+        .unwrap();
+    assert!(a["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "i18n/rename-key"));
+    assert!(a["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["rule"] == "i18n/rename-key"
+            && d["severity"] == "warning"
+            && d["message"].as_str().unwrap().contains("manual")));
+    let rules = rules_in(&doc, "src/a.js");
+    assert!(
+        !rules.contains(&"i18n/classic-only-key".into()),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&"config/option-changed".into()), "{rules:?}");
+    assert!(!rules_in(&doc, "legacy/b.js").contains(&"config/option-changed".into()));
+    // manual: the key was not renamed on disk.
+    let a = std::fs::read_to_string(tmp.path().join("src/a.js")).unwrap();
+    assert!(a.contains("'enroll.email.title'"), "{a}");
+}
+
+#[test]
+fn include_and_exclude_pick_the_walked_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["src/a.js", "src/gen/b.js", "test/c.js"] {
+        write(tmp.path(), f, WIDGET_JS);
+    }
+    write(
+        tmp.path(),
+        "widget-migrate.json",
+        r#"{ "from": "3.0.0", "include": ["src"], "exclude": ["gen"] }"#,
+    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    assert_eq!(paths(&doc), ["src/a.js"]);
+    // A file named on the command line is always taken.
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "test/c.js"]));
+    assert_eq!(paths(&doc), ["test/c.js"]);
+}
+
+#[test]
+fn bad_config_is_an_error_with_file_line_and_choices() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "src/a.js", WIDGET_JS);
+    let cases = [
+        (
+            "{\n  \"from\": \"3.0.0\",\n  \"engin\": \"oie\"\n}",
+            "widget-migrate.json:3:",
+            "expected one of `$schema`, `from`, `to`, `engine`",
+        ),
+        (
+            "{\n  \"engine\": \"oei\"\n}",
+            "widget-migrate.json:2:",
+            "expected `oie` or `classic`",
+        ),
+        (
+            "{\n  \"only\": [\"i18n\", \"styles\"]\n}",
+            "widget-migrate.json:2:",
+            "`i18n`, `css`, `config`, `methods`, `html`",
+        ),
+        (
+            "{\n  \"rules\": {\n    \"i18n/rename-keys\": \"off\"\n  }\n}",
+            "widget-migrate.json:3:",
+            "did you mean `i18n/rename-key`?",
+        ),
+        (
+            "{\n  \"rules\": { \"i18n/rename-key\": \"disabled\" }\n}",
+            "widget-migrate.json:2:",
+            "expected `off` or `manual`",
+        ),
+        (
+            "{\n  \"to\": \"seven\"\n}",
+            "widget-migrate.json:2:",
+            "not a widget version",
+        ),
+        (
+            "{\n  \"from\": \"7.0.0\", \"to\": \"6.0.0\"\n}",
+            "",
+            "newer than --to 6.0.0 (from widget-migrate.json)",
+        ),
+        ("{ \"from\": ", "widget-migrate.json:1:", "EOF"),
+    ];
+    for (text, place, choice) in cases {
+        write(tmp.path(), "widget-migrate.json", text);
+        let out = run_in(tmp.path(), &["src"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert!(err.contains(place) && err.contains(choice), "{text}: {err}");
+    }
+    std::fs::remove_file(tmp.path().join("widget-migrate.json")).unwrap();
+    write(
+        tmp.path(),
+        "package.json",
+        "{\n  \"name\": \"x\",\n  \"widgetMigrate\": {\n    \"gen3\": \"yes\"\n  }\n}",
+    );
+    let out = run_in(tmp.path(), &["src"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("package.json:4:") && err.contains("expected a boolean"),
+        "{err}"
+    );
+}
+
+fn schema_index() -> (boon::Schemas, boon::SchemaIndex) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("widget-migrate.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("config.json", schema).unwrap();
+    let index = compiler.compile("config.json", &mut schemas).unwrap();
+    (schemas, index)
+}
+
+#[test]
+fn the_schema_lists_every_rule_and_accepts_what_init_writes() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("widget-migrate.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let listed = json(&bin().args(["rules", "--format", "json"]).output().unwrap());
+    let ids: Vec<&str> = listed["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let in_schema: Vec<&str> = schema["properties"]["rules"]["propertyNames"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids, in_schema,
+        "regenerate the rule list in widget-migrate.schema.json"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/sample-app"), tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("node_modules")).ok();
+    let out = run_in(tmp.path(), &["init"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(tmp.path().join("widget-migrate.json")).unwrap();
+    let written: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(written["from"], "3.7.0", "{text}");
+    let (schemas, index) = schema_index();
+    if let Err(e) = schemas.validate(&written, index) {
+        panic!("init's file does not match the schema: {e:#}");
+    }
+    // A second init refuses to overwrite; the file it wrote is a valid config.
+    assert_eq!(run_in(tmp.path(), &["init"]).status.code(), Some(2));
+    let out = run_in(tmp.path(), &["--check", "."]);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_listed_rule_is_explained_with_an_example() {
+    let listed = json(&bin().args(["rules", "--format", "json"]).output().unwrap());
+    for r in listed["rules"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let out = bin().args(["explain", id]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{id}");
+        assert!(text.starts_with(id), "{id}: {text}");
+        assert!(text.contains(r["docs"].as_str().unwrap()), "{id}: {text}");
+        assert!(
+            text.contains("Example (testdata/fixtures/"),
+            "{id} has no example: {text}"
+        );
+        let example = text.split("Example (").nth(1).unwrap_or_default();
+        assert!(
+            example.contains("@@") || example.contains("> "),
+            "{id}: empty example: {text}"
+        );
+    }
+    let out = bin().args(["explain", "css/nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn completions_and_help() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("widget-migrate"));
+    }
+    let out = bin().arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for job in [
+        "--write",
+        "--check",
+        "--only",
+        "explain",
+        "widget-migrate.json",
+    ] {
+        assert!(help.contains(job), "{job}: {help}");
+    }
+    let out = bin().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("widget-migrate "));
+}
