@@ -371,6 +371,11 @@ struct Server {
     connection: Connection,
     settings: Settings,
     docs: HashMap<lsp::Uri, Doc>,
+    /// Whether the client answers `workspace/configuration` requests.
+    pulls_config: bool,
+    /// The id of the last `workspace/configuration` request sent.
+    config_request: Option<lsp_server::RequestId>,
+    next_id: i32,
 }
 
 fn capabilities() -> lsp::ServerCapabilities {
@@ -408,14 +413,23 @@ pub fn serve() -> ExitCode {
         connection
             .initialize_finish(id, init)
             .map_err(|e| e.to_string())?;
+        let pulls_config = params
+            .pointer("/capabilities/workspace/configuration")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let mut server = Server {
             connection,
             settings,
             docs: HashMap::new(),
+            pulls_config,
+            config_request: None,
+            next_id: 0,
         };
         if let Some(w) = warning {
             server.show_error(&w);
         }
+        // `initialize_finish` has read the client's `initialized`: settings can be asked now.
+        server.pull_config();
         server.main_loop()
     })();
     let joined = io.join().map_err(|e| e.to_string());
@@ -443,7 +457,15 @@ impl Server {
                     self.request(req);
                 }
                 Message::Notification(n) => self.notification(n),
-                Message::Response(_) => {}
+                Message::Response(r) => {
+                    if self.config_request.as_ref() == Some(&r.id) {
+                        self.config_request = None;
+                        // One item asked: the `widget-migrate` section.
+                        if let Some(v) = r.response_result.as_ref().ok().and_then(|v| v.get(0)) {
+                            self.reconfigure(v);
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -518,22 +540,46 @@ impl Server {
                 }
             }
             "workspace/didChangeConfiguration" => {
-                let settings = n.params.get("settings").cloned().unwrap_or(Value::Null);
-                if settings.is_object() {
-                    if let Err(e) = self.settings.update(&settings) {
-                        self.show_error(&e);
-                    }
-                    let open: Vec<(lsp::Uri, String, i32)> = self
-                        .docs
-                        .iter()
-                        .map(|(u, d)| (u.clone(), d.text.clone(), d.version))
-                        .collect();
-                    for (uri, text, version) in open {
-                        self.update(uri, text, version);
-                    }
+                // Settings pushed with the notification, else pulled from the client.
+                match n.params.get("settings").filter(|v| v.is_object()) {
+                    Some(settings) => self.reconfigure(&settings.clone()),
+                    None => self.pull_config(),
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Asks the client for the `widget-migrate` settings, when it answers such requests.
+    fn pull_config(&mut self) {
+        if !self.pulls_config {
+            return;
+        }
+        self.next_id += 1;
+        let id = lsp_server::RequestId::from(format!("widget-migrate-config-{}", self.next_id));
+        self.config_request = Some(id.clone());
+        self.send(Request::new(
+            id,
+            "workspace/configuration".into(),
+            json!({"items": [{"section": "widget-migrate"}]}),
+        ));
+    }
+
+    /// Takes new settings and analyses every open document again.
+    fn reconfigure(&mut self, settings: &Value) {
+        if !settings.is_object() {
+            return;
+        }
+        if let Err(e) = self.settings.update(settings) {
+            self.show_error(&e);
+        }
+        let open: Vec<(lsp::Uri, String, i32)> = self
+            .docs
+            .iter()
+            .map(|(u, d)| (u.clone(), d.text.clone(), d.version))
+            .collect();
+        for (uri, text, version) in open {
+            self.update(uri, text, version);
         }
     }
 

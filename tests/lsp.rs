@@ -288,3 +288,49 @@ fn lsp_publishes_diagnostics_and_its_fix_all_equals_write() {
     let status = client.child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn lsp_pulls_settings_with_workspace_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap();
+    let file = dir.join("login.js");
+    let uri = format!("file://{}", file.display());
+    let mut client = Client::start(&dir);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "capabilities": {"workspace": {"configuration": true}},
+            "initializationOptions": {"from": "5.0.0"},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    // The server asks for its section; a target before the rename is answered.
+    let ask = client.wait(|m| m["method"] == "workspace/configuration");
+    assert_eq!(ask["params"]["items"][0]["section"], "widget-migrate");
+    client.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [{"to": "5.1.0"}]}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "javascript", "version": 1, "text": CONFIG}}),
+    );
+    let diags = client.diagnostics(&uri);
+    assert!(
+        diags.iter().all(|d| d["code"] != "i18n/rename-key"),
+        "{diags:#?}"
+    );
+    // A change notification without settings makes it ask again.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let ask = client.wait(|m| m["method"] == "workspace/configuration");
+    client.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": [{"to": "7.49.0"}]}));
+    let diags = client.diagnostics(&uri);
+    assert!(
+        diags.iter().any(|d| d["code"] == "i18n/rename-key"),
+        "{diags:#?}"
+    );
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
