@@ -35,7 +35,7 @@ fn usage_error(msg: &str) -> ExitCode {
 pub fn main_with(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Rules { format }) => list_rules(format),
-        Some(Command::Lsp) => usage_error("the language server is not part of this build yet"),
+        Some(Command::Lsp) => crate::lsp::serve(),
         Some(Command::Explain { rule }) => match crate::commands::explain(&rule) {
             Some(text) => {
                 emit(&mut anstream::stdout(), &text);
@@ -136,8 +136,17 @@ pub fn target_of(args: &RunArgs, config: Option<&ConfigFile>) -> Target {
 }
 
 fn run(args: RunArgs) -> ExitCode {
+    let mut answers = None;
     if args.interactive {
-        return usage_error("--interactive is not part of this build yet");
+        if args.mode() != Mode::Write || args.stdin_filename.is_some() {
+            return usage_error(
+                "--interactive works with --write (on files, not --stdin-filename)",
+            );
+        }
+        match crate::interactive::Answers::open() {
+            Ok(a) => answers = Some(a),
+            Err(why) => return usage_error(&why),
+        }
     }
     // Each path's project config (the nearest widget-migrate.json above it); paths that
     // share one form one group with one target.
@@ -223,6 +232,11 @@ fn run(args: RunArgs) -> ExitCode {
                     "--write refuses to touch files with uncommitted changes; commit or stash them, or pass --allow-dirty",
                 );
             }
+        }
+        if let Some(answers) = &mut answers {
+            let mut prompt = anstream::stderr();
+            crate::interactive::review(engine, &mut reports, answers, &mut prompt, true);
+            hold_back_version_bump(&mut reports);
         }
         for r in reports.iter_mut().filter(|r| r.status == Status::Changed) {
             let Some(out) = &r.output else { continue };
@@ -343,6 +357,13 @@ fn run_stdin(engine: &Engine, args: &RunArgs, path: std::path::PathBuf) -> ExitC
     let reports = [report];
     let code = exit_code(&reports, Mode::Write);
     let r = &reports[0];
+    if let Some(file) = &args.patch_file {
+        // The patch of standard input names PATH, as for a file on disk.
+        if let Err(e) = std::fs::write(file, diff_bytes(r, false).unwrap_or_default()) {
+            eprintln!("{}: cannot write patch: {e}", display_path(file));
+            return ExitCode::from(EXIT_ERROR);
+        }
+    }
     if args.format == Format::Json {
         let summary = Summary::of(&reports);
         let doc = json_document(
