@@ -280,7 +280,7 @@ fn process_group(
         .files
         .par_iter()
         .filter(|p| taken(p))
-        .map(|p| guarded(p, || engine.process_path(p, paths.contains(p))))
+        .map(|p| engine.process_path(p, paths.contains(p)))
         .collect();
     for (path, why) in walked.errors {
         reports.push(FileReport::error(path, why));
@@ -326,24 +326,6 @@ fn hold_back_version_bump(reports: &mut [FileReport]) {
     }
 }
 
-/// Processes one file; a panic anywhere below (a parser's assertion, a defect of ours)
-/// becomes an error for that file instead of ending the run.
-fn guarded(path: &std::path::Path, process: impl FnOnce() -> FileReport) -> FileReport {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(process)).unwrap_or_else(
-        |panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            FileReport::error(
-                path.to_path_buf(),
-                format!("internal error while processing this file ({what}); it was left untouched — please report it"),
-            )
-        },
-    )
-}
-
 fn num_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -353,7 +335,7 @@ fn run_stdin(engine: &Engine, args: &RunArgs, path: std::path::PathBuf) -> ExitC
     if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
         return usage_error(&format!("cannot read standard input: {e}"));
     }
-    let report = guarded(&path.clone(), || engine.process_bytes(path, bytes.clone()));
+    let report = engine.process_bytes(path, bytes.clone());
     let reports = [report];
     let code = exit_code(&reports, Mode::Write);
     let r = &reports[0];

@@ -316,7 +316,26 @@ impl Engine {
         }
     }
 
+    /// Every entry point (command line, standard input, language server) goes through
+    /// here: a panic below (swc has `unreachable!` paths reachable from input) becomes
+    /// this file's error, and the file is left untouched.
     fn process_kind(&self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileReport {
+        let shown = path.clone();
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process_kind_unguarded(path, kind, bytes)))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                FileReport::error(
+                    shown,
+                    format!("internal error while processing this file ({what}); it was left untouched — please report it"),
+                )
+            })
+    }
+
+    fn process_kind_unguarded(&self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileReport {
         if bytes.contains(&0) {
             return FileReport::skipped(path, "binary file (contains NUL bytes)");
         }

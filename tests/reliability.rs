@@ -255,3 +255,35 @@ fn a_panic_below_becomes_an_error_for_that_file_only() {
         ok.replace(RENAME.0, RENAME.1)
     );
 }
+
+#[test]
+fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
+    // `fuzz/` (target `pages`) found input on which swc reaches an `unreachable!` in its
+    // JSX parser (a namespaced name followed by a member, `<a:b.c>`), in release builds
+    // too. Through a Vue component, a plain JSX file and standard input, it must be an
+    // error of that file only.
+    let tmp = tempfile::tempdir().unwrap();
+    let jsx = b"new OktaSignIn({});\nconst x = <a:b.c />;\n";
+    write(tmp.path(), "odd.jsx", jsx);
+    write(
+        tmp.path(),
+        "c.vue",
+        b"<script>\nnew OktaSignIn({});\nconst x = <a:b.c />;\n</script>\n",
+    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    for f in doc["files"].as_array().unwrap() {
+        assert_ne!(f["status"], "changed", "{f}");
+    }
+    assert_eq!(std::fs::read(tmp.path().join("odd.jsx")).unwrap(), jsx);
+    let mut child = bin()
+        .args(["--stdin-filename", "odd.jsx"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(jsx).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
+}
