@@ -223,6 +223,27 @@ impl Record {
             .insert(at, (Edit::replace(start..end, text), owner));
     }
 
+    /// Applies the non-overlapping `edits` of one pass (in the coordinates of `current`,
+    /// each with its owner) to `current`, recording them one at a time, each against the
+    /// text the record produces at that moment, so that an edit landing in a region an
+    /// earlier pass rewrote merges with it correctly.
+    pub fn apply_pass<'e>(
+        &mut self,
+        current: &mut String,
+        edits: impl IntoIterator<Item = (&'e Edit, usize)>,
+    ) {
+        let mut edits: Vec<(&Edit, usize)> = edits.into_iter().collect();
+        edits.sort_by_key(|(e, _)| (e.start, e.end));
+        let mut shift = 0isize;
+        for (e, owner) in edits {
+            let at = |p: usize| (p as isize + shift) as usize;
+            let shifted = Edit::replace(at(e.start)..at(e.end), e.replacement.clone());
+            self.push(current, &shifted, owner);
+            *current = apply_edits(current, [&shifted]);
+            shift += e.replacement.len() as isize - (e.end - e.start) as isize;
+        }
+    }
+
     /// Maps an offset of the current text back to the original; an offset inside a
     /// rewritten region maps to that region's start.
     pub fn to_original(&self, cur: usize) -> usize {

@@ -718,15 +718,7 @@ pub fn fix_loop(
             pass_edits.extend(f.edits.iter().map(|e| (e, owner)));
             applied.push(f.clone());
         }
-        pass_edits.sort_by_key(|(e, _)| (e.start, e.end));
-        let mut shift = 0isize;
-        for (e, owner) in pass_edits {
-            let at = |p: usize| (p as isize + shift) as usize;
-            let shifted = Edit::replace(at(e.start)..at(e.end), e.replacement.clone());
-            record.push(&current, &shifted, owner);
-            current = apply_edits(&current, [&shifted]);
-            shift += e.replacement.len() as isize - (e.end - e.start) as isize;
-        }
+        record.apply_pass(&mut current, pass_edits);
         previous = Some(Pass {
             text: before.0,
             record: before.1,
@@ -754,14 +746,7 @@ pub fn fix_loop(
             let candidate = apply_edits(&current, &f.edits);
             if parses(&candidate) {
                 let owner = applied.len();
-                let mut shift = 0isize;
-                for e in &f.edits {
-                    let at = |p: usize| (p as isize + shift) as usize;
-                    let shifted = Edit::replace(at(e.start)..at(e.end), e.replacement.clone());
-                    record.push(&current, &shifted, owner);
-                    current = apply_edits(&current, [&shifted]);
-                    shift += e.replacement.len() as isize - (e.end - e.start) as isize;
-                }
+                record.apply_pass(&mut current, f.edits.iter().map(|e| (e, owner)));
                 applied.push(f);
             }
         }

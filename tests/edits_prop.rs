@@ -76,8 +76,7 @@ proptest! {
     ) {
         let mut record = Record::default();
         let mut current = text.clone();
-        let mut owner = 0;
-        for pass in passes {
+        for (owner, pass) in passes.into_iter().enumerate() {
             // Keep this pass's edits disjoint and inside the current text.
             let len = current.len();
             let mut edits: Vec<Edit> = pass.into_iter().map(|(s, l, r)| {
@@ -91,17 +90,9 @@ proptest! {
                     kept.push(e);
                 }
             }
-            // Pushed one at a time against the text the record produces, as fix_loop does.
+            // Recorded as fix_loop does.
             let next = apply_edits(&current, &kept);
-            let mut shift = 0isize;
-            for e in &kept {
-                let at = |p: usize| (p as isize + shift) as usize;
-                let shifted = Edit::replace(at(e.start)..at(e.end), e.replacement.clone());
-                record.push(&current, &shifted, owner);
-                current = apply_edits(&current, [&shifted]);
-                shift += e.replacement.len() as isize - (e.end - e.start) as isize;
-                owner += 1;
-            }
+            record.apply_pass(&mut current, kept.iter().map(|e| (e, owner)));
             prop_assert_eq!(&current, &next);
             let rebuilt = try_apply_edits(&text, record.all_edits());
             prop_assert_eq!(rebuilt.as_deref(), Some(current.as_str()));
