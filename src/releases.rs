@@ -147,21 +147,89 @@ pub fn release_for(to: Version) -> Option<usize> {
 
 /// Levenshtein distance, giving up (None) once it exceeds `max`.
 pub fn distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        if cur.iter().min().is_some_and(|&m| m > max) {
+    let a: Vec<char> = a.chars().collect();
+    Levenshtein::default().within(&a, b, max)
+}
+
+/// Edit distance with a bound, reusing its rows: `suggest` runs it against every known
+/// name of a release for every unknown one, so it must not allocate per candidate.
+#[derive(Default)]
+struct Levenshtein {
+    b: Vec<char>,
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+}
+
+impl Levenshtein {
+    fn within(&mut self, a: &[char], b: &str, max: usize) -> Option<usize> {
+        // A string has at most as many chars as bytes and at least a quarter as many:
+        // most candidates are rejected here without being decoded.
+        if b.len() + max < a.len() || b.len() / 4 > a.len() + max {
             return None;
         }
-        prev = cur;
+        if b.is_ascii() {
+            // Known names are ASCII: compare bytes, and a non-ASCII char of `a` simply
+            // never matches one.
+            let b = b.as_bytes();
+            let eq = |ca: &char, j: usize| *ca == char::from(b[j]);
+            return banded(
+                a.len(),
+                b.len(),
+                max,
+                &mut self.prev,
+                &mut self.cur,
+                |i, j| eq(&a[i], j),
+            );
+        }
+        self.b.clear();
+        self.b.extend(b.chars());
+        let b = &self.b;
+        banded(
+            a.len(),
+            b.len(),
+            max,
+            &mut self.prev,
+            &mut self.cur,
+            |i, j| a[i] == b[j],
+        )
+    }
+}
+
+/// Levenshtein distance of two sequences of lengths `n` and `m` compared by `same`, if
+/// it is at most `max`. Only cells within `max` of the diagonal can end up within `max`:
+/// the rest stay at `far`, so a row costs 2·max+1 steps, not `m`.
+fn banded(
+    n: usize,
+    m: usize,
+    max: usize,
+    prev: &mut Vec<usize>,
+    cur: &mut Vec<usize>,
+    same: impl Fn(usize, usize) -> bool,
+) -> Option<usize> {
+    if n.abs_diff(m) > max {
+        return None;
+    }
+    let far = max + 1;
+    prev.clear();
+    prev.extend((0..=m).map(|j| if j <= max { j } else { far }));
+    for i in 0..n {
+        let row = i + 1;
+        cur.clear();
+        cur.resize(m + 1, far);
+        cur[0] = if row <= max { row } else { far };
+        let mut row_min = cur[0];
+        for j in row.saturating_sub(max).max(1)..=(row + max).min(m) {
+            let d = (prev[j - 1] + usize::from(!same(i, j - 1)))
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(far);
+            row_min = row_min.min(d);
+            cur[j] = d;
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(prev, cur);
     }
     prev.last().copied().filter(|&d| d <= max)
 }
@@ -176,9 +244,11 @@ pub fn suggest<'a>(
         return None; // country codes and the like: every short name is "close"
     }
     let max = (name.len() / 8).clamp(1, 3);
+    let chars: Vec<char> = name.chars().collect();
+    let mut lev = Levenshtein::default();
     let by_distance = candidates
         .clone()
-        .filter_map(|c| distance(name, c, max).map(|d| (d, c)))
+        .filter_map(|c| lev.within(&chars, c, max).map(|d| (d, c)))
         .min();
     if let Some((_, c)) = by_distance {
         return Some(c);
@@ -186,9 +256,10 @@ pub fn suggest<'a>(
     let segments: Vec<&str> = name.split('.').collect();
     (2..segments.len()).rev().find_map(|n| {
         let suffix = segments[segments.len() - n..].join(".");
+        let dotted = format!(".{suffix}");
         let mut hits = candidates
             .clone()
-            .filter(|c| c.ends_with(&format!(".{suffix}")) || *c == suffix);
+            .filter(|c| c.ends_with(&dotted) || *c == suffix);
         match (hits.next(), hits.next()) {
             (Some(one), None) => Some(one),
             _ => None,
@@ -205,6 +276,53 @@ mod tests {
         assert_eq!(distance("kitten", "sitting", 3), Some(3));
         assert_eq!(distance("kitten", "sitting", 2), None);
         assert_eq!(distance("abc", "abc", 0), Some(0));
+        assert_eq!(distance("", "ab", 2), Some(2));
+        assert_eq!(distance("é.title", "e.title", 1), Some(1));
+        assert_eq!(distance("primaryauth.title", "x", 3), None);
+        // Reused rows carry nothing from one candidate to the next.
+        let mut lev = Levenshtein::default();
+        let a: Vec<char> = "kitten".chars().collect();
+        assert_eq!(lev.within(&a, "sitting", 3), Some(3));
+        assert_eq!(lev.within(&a, "kitten", 3), Some(0));
+        assert_eq!(lev.within(&a, "mitten", 3), Some(1));
+    }
+
+    /// The banded, early-exit distance agrees with the textbook full table.
+    #[test]
+    fn banded_distance_matches_the_full_table() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.iter().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1);
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut lev = Levenshtein::default();
+        for _ in 0..20_000 {
+            let mut word = |len: u64| -> String {
+                (0..next(len))
+                    .map(|_| ['a', 'b', 'c', '.', 'é'][next(5) as usize])
+                    .collect()
+            };
+            let (a, b) = (word(9), word(9));
+            let max = next(4) as usize;
+            let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let want = Some(full(&ac, &bc)).filter(|&d| d <= max);
+            assert_eq!(lev.within(&ac, &b, max), want, "{a:?} {b:?} max {max}");
+        }
     }
 
     #[test]
