@@ -169,7 +169,12 @@ pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, Pa
     let mut parser = ParserBuilder::new(text).syntax(syntax.raffia()).build();
     let to_error = |e: &raffia::error::Error| ParseError {
         offset: offset + e.span.start.min(text.len()),
-        message: e.kind.to_string(),
+        message: match e.kind {
+            // raffia's backtracking marker; it should never escape, but it does on some
+            // broken Less (the fuzzer found it), and its Display is `unreachable!()`.
+            raffia::error::ErrorKind::TryParseError => "unexpected input".to_string(),
+            ref kind => kind.to_string(),
+        },
     };
     let sheet = parser.parse::<Stylesheet>().map_err(|e| to_error(&e))?;
     if let Some(e) = parser.recoverable_errors().first() {
