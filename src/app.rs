@@ -7,7 +7,7 @@ use crate::engine::{Engine, FileReport, Status};
 use crate::fsio::{dirty_files, remove_stale_temps, write_atomic, write_target};
 use crate::output::{display_path, json_document, text_findings, unified_diff, Summary};
 use crate::rules::{Section, Target, RULES, VERSIONS};
-use crate::walk::walk;
+use crate::walk::{walk, Walked};
 use rayon::prelude::*;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -203,10 +203,19 @@ fn run(args: RunArgs) -> ExitCode {
         return run_stdin(engine, &args, path.clone());
     }
 
+    // Walk every group first, so one bar counts every file of the run.
+    let walk_threads = threads.max(if threads == 0 { num_threads() } else { threads });
+    let walks: Vec<_> = engines
+        .iter()
+        .map(|(engine, paths)| (engine, paths, walk(paths, args.no_ignore, walk_threads)))
+        .collect();
+    let progress =
+        crate::progress::Progress::new(walks.iter().map(|(_, _, w)| w.files.len()).sum());
     let mut reports: Vec<FileReport> = Vec::new();
-    for (engine, paths) in &engines {
-        reports.extend(process_group(engine, paths, &args, threads));
+    for (engine, paths, walked) in walks {
+        reports.extend(process_group(engine, paths, walked, &progress));
     }
+    progress.finish();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     // A file under two paths of different groups is processed once.
     reports.dedup_by(|a, b| a.path == b.path);
@@ -265,22 +274,20 @@ fn run(args: RunArgs) -> ExitCode {
 fn process_group(
     engine: &Engine,
     paths: &[std::path::PathBuf],
-    args: &RunArgs,
-    threads: usize,
+    walked: Walked,
+    progress: &crate::progress::Progress,
 ) -> Vec<FileReport> {
-    let walked = walk(
-        paths,
-        args.no_ignore,
-        threads.max(if threads == 0 { num_threads() } else { threads }),
-    );
     let taken = |p: &std::path::PathBuf| {
         paths.contains(p) || engine.project.as_ref().is_none_or(|c| c.includes(p))
     };
     let mut reports: Vec<FileReport> = walked
         .files
         .par_iter()
-        .filter(|p| taken(p))
-        .map(|p| engine.process_path(p, paths.contains(p)))
+        .filter_map(|p| {
+            let report = taken(p).then(|| engine.process_path(p, paths.contains(p)));
+            progress.inc();
+            report
+        })
         .collect();
     for (path, why) in walked.errors {
         reports.push(FileReport::error(path, why));

@@ -21,6 +21,7 @@ pub mod lsp;
 pub mod markers;
 pub mod output;
 pub mod page;
+pub mod progress;
 pub mod releases;
 pub mod report;
 pub mod rules;

@@ -960,3 +960,61 @@ fn only_methods_leaves_other_sections_alone() {
          s.on('afterRender', function (d) { log(d.controller); });\n"
     );
 }
+
+#[test]
+fn a_piped_run_prints_no_progress_bar() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..50 {
+        write_file(tmp.path(), &format!("src/m{i}.js"), WIDGET_JS);
+    }
+    // No delay: a terminal would show the bar at once; a pipe never does.
+    let out = bin()
+        .current_dir(tmp.path())
+        .env("WIDGET_MIGRATE_PROGRESS_DELAY_MS", "0")
+        .args(["--dry-run", "--color", "never", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "fixes pending: {out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains("files ["), "{stderr:?}");
+    assert!(
+        stderr.lines().all(|l| !l.trim().is_empty()),
+        "no blank line left by a cleared bar: {stderr:?}"
+    );
+}
+
+/// On a terminal (a pseudo-terminal from util-linux `script`, part of every Debian base
+/// system) the bar is drawn on stderr and erased before the findings are printed.
+#[test]
+fn a_terminal_run_draws_the_progress_bar_and_clears_it() {
+    assert!(
+        Path::new("/usr/bin/script").exists(),
+        "this test needs util-linux `script` for a pseudo-terminal"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..50 {
+        write_file(tmp.path(), &format!("src/m{i}.js"), WIDGET_JS);
+    }
+    let command = format!(
+        "'{}' --dry-run --color never . >/dev/null",
+        env!("CARGO_BIN_EXE_widget-migrate")
+    );
+    let out = std::process::Command::new("/usr/bin/script")
+        .current_dir(tmp.path())
+        .env("WIDGET_MIGRATE_PROGRESS_DELAY_MS", "0")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "fixes pending: {out:?}");
+    let tty = String::from_utf8_lossy(&out.stdout);
+    let bar = tty.find("/50 files [").expect("a bar over the 50 files");
+    let cleared = tty.rfind("\u{1b}[2K").expect("the bar is erased");
+    let summary = tty
+        .find("widget-migrate: 50 files scanned")
+        .expect("the summary");
+    assert!(bar < cleared && cleared < summary, "{tty:?}");
+}
