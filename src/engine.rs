@@ -22,8 +22,35 @@ use std::sync::LazyLock;
 /// Passes of fixing before a file counts as not converging.
 pub const MAX_PASSES: usize = 10;
 
-/// Files larger than this are skipped (minified bundles, generated code).
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Files larger than this are skipped (generated code, data dumps).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Scripts and stylesheets over this size whose lines average more than
+/// [`MINIFIED_LINE_BYTES`] are minified builds (a copy of the widget's own
+/// `okta-sign-in.min.js`, say): nothing in them is the user's to migrate.
+const MINIFIED_MIN_BYTES: usize = 64 * 1024;
+const MINIFIED_LINE_BYTES: usize = 1000;
+
+/// Why a script or stylesheet is minified, if it is.
+fn minified(kind: &FileKind, bytes: &[u8]) -> Option<String> {
+    if !matches!(kind, FileKind::Js(_) | FileKind::Css(_)) || bytes.len() < MINIFIED_MIN_BYTES {
+        return None;
+    }
+    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mean = bytes.len() / lines;
+    (mean > MINIFIED_LINE_BYTES).then(|| {
+        format!(
+            "minified ({} KiB in {lines} line(s), {mean} bytes per line on average)",
+            bytes.len() / 1024
+        )
+    })
+}
+
+thread_local! {
+    /// Each worker thread reads files into the same buffer: most files are turned away
+    /// by the prefilter, and those then cost no allocation (nor its page faults).
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// Why a file named on the command line is not processed.
 pub fn skip_reason(path: &Path) -> &'static str {
@@ -71,6 +98,15 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A file read and found to hold nothing to look at.
+    pub fn unchanged(path: PathBuf) -> Self {
+        FileReport {
+            status: Status::Unchanged,
+            reason: None,
+            ..FileReport::skipped(path, "")
+        }
+    }
+
     pub fn skipped(path: PathBuf, reason: impl Into<String>) -> Self {
         FileReport {
             path,
@@ -131,6 +167,30 @@ pub fn mentions_widget(text: &str) -> bool {
 }
 
 /// Whether a file of `kind` with this text can hold anything the rules look at.
+/// Reads `path` into `buf` in one open, one fstat and the reads; false when it is larger
+/// than [`MAX_FILE_BYTES`] (a named device or pipe reports no length, so the read itself
+/// is bounded too).
+fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_BYTES {
+        return Ok(false);
+    }
+    buf.reserve(usize::try_from(len).unwrap_or(0) + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= MAX_FILE_BYTES)
+}
+
+/// Whether the prefilter turns this file away without a parse: true only for a file the
+/// full path would also leave unchanged (valid UTF-8, no NUL bytes, nothing to look at).
+fn turned_away(kind: &FileKind, bytes: &[u8]) -> bool {
+    if matches!(kind, FileKind::Bundle { .. }) || memchr::memchr(0, bytes).is_some() {
+        return false;
+    }
+    std::str::from_utf8(bytes).is_ok_and(|text| !worth_parsing(kind, text))
+}
+
 fn worth_parsing(kind: &FileKind, text: &str) -> bool {
     match kind {
         FileKind::Js(_) => mentions_widget(text),
@@ -288,21 +348,27 @@ impl Engine {
         let Some(kind) = FileKind::for_path(path, named) else {
             return FileReport::skipped(display, skip_reason(path));
         };
-        match std::fs::metadata(path) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => {
-                return FileReport::skipped(
-                    display,
-                    format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
-                )
+        READ_BUFFER.with_borrow_mut(|buf| {
+            buf.clear();
+            match read_bounded(path, buf) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return FileReport::skipped(
+                        display,
+                        format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
+                    )
+                }
+                Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
             }
-            Ok(_) => {}
-            Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
-        }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
-        };
-        self.process_kind(display, kind, bytes)
+            if let Some(why) = minified(&kind, buf) {
+                return FileReport::skipped(display, why);
+            }
+            if turned_away(&kind, buf) {
+                return FileReport::unchanged(display);
+            }
+            // Worth a look: the buffer goes with it (the next file gets a new one).
+            self.process_kind(display, kind, std::mem::take(buf))
+        })
     }
 
     /// Processes `bytes` as the content of `path` (standard input: the path is named).
@@ -336,7 +402,7 @@ impl Engine {
     }
 
     fn process_kind_unguarded(&self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileReport {
-        if bytes.contains(&0) {
+        if memchr::memchr(0, &bytes).is_some() {
             return FileReport::skipped(path, "binary file (contains NUL bytes)");
         }
         let source = match &kind {
@@ -375,8 +441,10 @@ impl Engine {
             };
             self.fix_file(&mut report, &source, &kind, from.0);
             report.from = Some(from);
+            // Kept for positions and diffs; a file not looked at has neither, and
+            // dropping its text keeps the run's memory to the files that matter.
+            report.source = Some(source);
         }
-        report.source = Some(source);
         report
     }
 

@@ -15,7 +15,9 @@ pub enum Encoding {
 pub struct SourceText {
     pub text: String,
     bom: usize,
-    line_starts: Vec<usize>,
+    /// Built on the first position asked for: most files (those the prefilter turns
+    /// away) never need one, and a line index of every file was an eighth of a run.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     encoding: Encoding,
 }
 
@@ -31,19 +33,21 @@ pub const BOM: &str = "\u{feff}";
 impl SourceText {
     pub fn new(text: String) -> Self {
         let bom = if text.starts_with(BOM) { BOM.len() } else { 0 };
-        let mut line_starts = vec![bom];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         SourceText {
             text,
             bom,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             encoding: Encoding::Utf8,
         }
+    }
+
+    /// The byte offset where each line starts (the first after the BOM).
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![self.bom];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// Decodes `bytes` as ISO-8859-1 (never fails).
@@ -120,8 +124,9 @@ impl SourceText {
 
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let start = self.line_starts[line].min(offset);
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = line_starts[line].min(offset);
         let column = self
             .text
             .get(start..offset)

@@ -454,12 +454,20 @@ fn non_utf8_files_are_skipped_with_a_reason_and_never_written() {
     let mut bytes = WIDGET_JS.as_bytes().to_vec();
     bytes.extend_from_slice(b"// caf\xe9\n");
     std::fs::write(tmp.path().join("latin1.js"), &bytes).unwrap();
+    // The prefilter turns away files that do not name the widget unparsed; it must not
+    // turn these skips into "unchanged".
+    std::fs::write(tmp.path().join("plain.js"), b"var x = 'caf\xe9';\n").unwrap();
+    std::fs::write(tmp.path().join("nul.js"), b"var x = 1;\0\n").unwrap();
     let doc = json(&run_in(tmp.path(), &["--write", "--format", "json", "."]));
-    assert_eq!(doc["files"][0]["status"], "skipped");
-    assert!(doc["files"][0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("UTF-8"));
+    let files = doc["files"].as_array().unwrap();
+    let reason = |name: &str| {
+        let f = files.iter().find(|f| f["path"] == name).unwrap();
+        assert_eq!(f["status"], "skipped", "{f}");
+        f["reason"].as_str().unwrap().to_string()
+    };
+    assert!(reason("latin1.js").contains("UTF-8"));
+    assert!(reason("plain.js").contains("UTF-8"));
+    assert!(reason("nul.js").contains("NUL"));
     assert_eq!(std::fs::read(tmp.path().join("latin1.js")).unwrap(), bytes);
 }
 

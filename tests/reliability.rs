@@ -44,9 +44,31 @@ fn line_endings_tabs_and_missing_final_newline_survive() {
 #[test]
 fn huge_binary_and_empty_files_are_skipped_or_untouched() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut huge = widget("x").into_bytes();
-    huge.extend(std::iter::repeat_n(b' ', 5 * 1024 * 1024));
-    write(tmp.path(), "huge.min.js", &huge);
+    // Over the size bound, though every line is short.
+    let mut huge = Vec::new();
+    while huge.len() <= 16 * 1024 * 1024 {
+        huge.extend_from_slice(widget("x").as_bytes());
+        huge.push(b'\n');
+    }
+    write(tmp.path(), "huge.js", &huge);
+    // A minified build: under the bound, but one 5 MB line.
+    let mut min = widget("x").replace('\n', " ").into_bytes();
+    min.extend(std::iter::repeat_n(b' ', 5 * 1024 * 1024));
+    write(tmp.path(), "app.min.js", &min);
+    // Five megabytes of ordinary code is processed like any other file.
+    let mut big = widget("x").into_bytes();
+    while big.len() < 5 * 1024 * 1024 {
+        big.extend_from_slice(b"function f(a, b) {\n  return a + b;\n}\n");
+    }
+    write(tmp.path(), "big.js", &big);
+    // A one-line JSON bundle is data, not a minified build.
+    let mut bundle = b"{".to_vec();
+    for i in 0..5000 {
+        bundle.extend_from_slice(format!("\"custom.key.{i}\": \"text {i}\", ").as_bytes());
+    }
+    let key = RENAME.0.trim_matches('\'');
+    bundle.extend_from_slice(format!("\"{key}\": \"Hi\"}}").as_bytes());
+    write(tmp.path(), "login_fr.json", &bundle);
     let mut nul = widget("x").into_bytes();
     nul.push(0);
     write(tmp.path(), "nul.js", &nul);
@@ -65,14 +87,23 @@ fn huge_binary_and_empty_files_are_skipped_or_untouched() {
             f["reason"].as_str().unwrap_or("").to_string(),
         )
     };
-    let (s, why) = status("huge.min.js");
+    let (s, why) = status("huge.js");
     assert_eq!(s, "skipped");
-    assert!(why.contains("larger than"), "{why}");
+    assert!(why.contains("larger than 16 MiB"), "{why}");
+    let (s, why) = status("app.min.js");
+    assert_eq!(s, "skipped");
+    assert!(
+        why.contains("minified") && why.contains("1 line(s)"),
+        "{why}"
+    );
+    assert_eq!(status("big.js").0, "changed");
+    assert_eq!(status("login_fr.json").0, "changed");
     let (s, why) = status("nul.js");
     assert_eq!(s, "skipped");
     assert!(why.contains("NUL"), "{why}");
     assert_eq!(status("empty.js").0, "unchanged");
-    assert_eq!(std::fs::read(tmp.path().join("huge.min.js")).unwrap(), huge);
+    assert_eq!(std::fs::read(tmp.path().join("huge.js")).unwrap(), huge);
+    assert_eq!(std::fs::read(tmp.path().join("app.min.js")).unwrap(), min);
     assert_eq!(std::fs::read(tmp.path().join("nul.js")).unwrap(), nul);
 }
 
