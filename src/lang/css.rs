@@ -166,6 +166,12 @@ pub struct Import {
 /// Parses `text` (without a BOM) starting at byte `offset` of the file. Errors the
 /// parser recovered from count as errors: edits on a recovered tree are not safe.
 pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, ParseError> {
+    if let Some(at) = unclosed_bracket(text, syntax) {
+        return Err(ParseError {
+            offset: offset + at,
+            message: "this `[` is never closed".to_string(),
+        });
+    }
     let mut parser = ParserBuilder::new(text).syntax(syntax.raffia()).build();
     let to_error = |e: &raffia::error::Error| ParseError {
         offset: offset + e.span.start.min(text.len()),
@@ -601,6 +607,48 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
     v.span()
 }
 
+/// The first `[` still open at the end of `text`, outside comments, strings and
+/// unquoted `url(…)`. raffia 0.13 loops forever, allocating until the machine runs out
+/// of memory, when a file ends inside a `[…]` value (`a { b: c[`, in every syntax; the
+/// fuzzer found it), so such a file is refused before it gets there. Brackets are
+/// balanced in any stylesheet that parses, so no valid file is refused.
+fn unclosed_bracket(text: &str, syntax: StyleSyntax) -> Option<usize> {
+    let line_comments = !matches!(syntax, StyleSyntax::Css);
+    let b = text.as_bytes();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 1);
+            }
+            b'/' if line_comments && b.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url") => {
+                let rest = text[i + 1..].trim_start();
+                if !rest.starts_with(['"', '\'']) {
+                    i = memchr::memchr(b')', &b[i..]).map_or(b.len(), |e| i + e);
+                }
+            }
+            b'[' => open.push(i),
+            b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.first().copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,5 +708,47 @@ mod tests {
         let e = parse("a { color: red", StyleSyntax::Css, 5).unwrap_err();
         assert!(e.offset >= 5);
         assert!(parse("$x: 1;", StyleSyntax::Css, 0).is_err());
+    }
+
+    /// raffia never returns on these (found by fuzz/, target `styles`): each must be an
+    /// error at its `[`, quickly, in every syntax.
+    #[test]
+    fn a_file_ending_inside_brackets_is_an_error_not_a_hang() {
+        for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+            for text in [
+                "a { b: c[",
+                "a { b: [d",
+                "a { b: [{}",
+                "a { b: [x] [",
+                "a[x] { b: c } d { e: f[g }",
+            ] {
+                let e = parse(text, syntax, 2).unwrap_err();
+                assert_eq!(
+                    e.offset,
+                    2 + text.rfind('[').unwrap(),
+                    "{syntax:?} {text:?}"
+                );
+                assert!(e.message.contains("never closed"), "{}", e.message);
+            }
+        }
+    }
+
+    #[test]
+    fn brackets_in_comments_strings_urls_and_escapes_do_not_count() {
+        let css = "a[href] { b: \"[\"; c: '[' } /* [ */ .w-\\[1px\\] { d: url(x[.png) }";
+        assert_eq!(unclosed_bracket(css, StyleSyntax::Css), None);
+        assert!(parse(css, StyleSyntax::Css, 0).is_ok());
+        let scss = "// [ not code\n$m: [a, b]; a { b: url( \"[\" ); c: nth($m, 1) }";
+        assert_eq!(unclosed_bracket(scss, StyleSyntax::Scss), None);
+        assert!(parse(scss, StyleSyntax::Scss, 0).is_ok());
+        // In CSS `//` is no comment.
+        assert_eq!(
+            unclosed_bracket("a { b: 1 } // [", StyleSyntax::Css),
+            Some(14)
+        );
+        assert_eq!(unclosed_bracket("a { b: 1 } // [", StyleSyntax::Scss), None);
+        // An unterminated comment or string ends the scan.
+        assert_eq!(unclosed_bracket("a { b: \"[ }", StyleSyntax::Css), None);
+        assert_eq!(unclosed_bracket("/* [", StyleSyntax::Css), None);
     }
 }
