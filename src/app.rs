@@ -216,7 +216,7 @@ fn run(args: RunArgs) -> ExitCode {
         reports.extend(process_group(engine, paths, walked, &progress));
     }
     progress.finish();
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
     // A file under two paths of different groups is processed once.
     reports.dedup_by(|a, b| a.path == b.path);
     let Some((engine, _)) = engines.first() else {

@@ -30,11 +30,42 @@ pub fn walk(paths: &[PathBuf], no_ignore: bool, threads: usize) -> Walked {
         }
     }
     let mut walked = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    walked.files.sort();
+    sort_paths(&mut walked.files, |p| p);
     walked.files.dedup();
-    walked.errors.sort();
-    walked.skipped.sort();
+    sort_paths(&mut walked.errors, |e| &e.0);
+    sort_paths(&mut walked.skipped, |e| &e.0);
     walked
+}
+
+/// The order of `Path::cmp` (component by component) without splitting into
+/// components: the bytes compared with `/` as the smallest. Sorting 10,000 paths with
+/// `Path::cmp` was a tenth of a run's instructions (callgrind).
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    if cfg!(unix) {
+        let (a, b) = (
+            a.as_os_str().as_encoded_bytes(),
+            b.as_os_str().as_encoded_bytes(),
+        );
+        let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let key = |c: Option<&u8>| c.map(|&c| if c == b'/' { 0 } else { u16::from(c) + 1 });
+        key(a.get(same)).cmp(&key(b.get(same)))
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Sorts paths in the order of [`path_order`] by a key per path (a unix path has no NUL
+/// byte, so `/` can become one): one allocation each, then plain byte comparisons.
+fn sort_paths<T>(items: &mut [T], path: impl Fn(&T) -> &Path) {
+    if cfg!(unix) {
+        items.sort_by_cached_key(|item| {
+            let mut key = path(item).as_os_str().as_encoded_bytes().to_vec();
+            key.iter_mut().filter(|c| **c == b'/').for_each(|c| *c = 0);
+            key
+        });
+    } else {
+        items.sort_by(|a, b| path(a).cmp(path(b)));
+    }
 }
 
 fn lock(m: &Mutex<Walked>) -> std::sync::MutexGuard<'_, Walked> {
@@ -87,4 +118,28 @@ fn walk_dir(root: &Path, no_ignore: bool, threads: usize, found: &Mutex<Walked>)
             WalkState::Continue
         })
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_is_the_order_of_path_cmp() {
+        let names = [
+            "a", "a.js", "a-b", "a/b", "a/b.js", "a/b/c", "a.b/c", "a-b/c", "ab", "A", "b", "é/x",
+            "a/\u{ff}", "./a", "./a/b", "/abs/x", "/abs.x", "a b/c",
+        ];
+        for x in names {
+            for y in names {
+                let (x, y) = (Path::new(x), Path::new(y));
+                assert_eq!(path_order(x, y), x.cmp(y), "{x:?} {y:?}");
+            }
+        }
+        let mut sorted: Vec<&Path> = names.iter().map(Path::new).collect();
+        sort_paths(&mut sorted, |p| p);
+        let mut want = sorted.clone();
+        want.sort();
+        assert_eq!(sorted, want);
+    }
 }
