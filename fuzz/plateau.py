@@ -50,7 +50,7 @@ def run(target, seconds):
             m = STATUS.match(line)
             if m:
                 points.append((t, int(m[1]), int(m[3]), int(m[4])))
-            if "Test unit written to" in line or "deadly signal" in line or "panicked" in line:
+            if "Test unit written to" in line or "deadly signal" in line:
                 crashed = crashed or line.strip()
         proc.wait()
     return points, crashed, proc.returncode
@@ -69,10 +69,12 @@ def summary(target, seconds, points, crashed, code):
         print(f"| {t:.0f} s | {execs:,} | {cov:,} | {ft:,} |")
     last_cov = max(p[2] for p in points)
     grew_at = next(p[0] for p in points if p[2] == last_cov)
-    flat = grew_at <= seconds * 2 / 3
-    print(f"\ncov last grew at {grew_at:.0f} s of {seconds} s: {'flat' if flat else 'still growing'}")
     if crashed:
-        print(f"CRASH: {crashed} (exit {code}); see logs/{target}.log and artifacts/{target}/")
+        print(f"\nSTOPPED by a crash at {points[-1][0]:.0f} s: {crashed} (exit {code}); "
+              f"see logs/{target}.log and artifacts/{target}/")
+    else:
+        flat = grew_at <= seconds * 2 / 3
+        print(f"\ncov last grew at {grew_at:.0f} s of {seconds} s: {'flat' if flat else 'still growing'}")
     print()
 
 
