@@ -247,24 +247,35 @@ fn run(args: RunArgs) -> ExitCode {
             crate::interactive::review(engine, &mut reports, answers, &mut prompt, true);
             hold_back_version_bump(&mut reports);
         }
-        for r in reports.iter_mut().filter(|r| r.status == Status::Changed) {
-            let Some(out) = &r.output else { continue };
-            let bytes = r
-                .source
-                .as_ref()
-                .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
-            let written = write_target(&r.path).and_then(|target| {
-                remove_stale_temps(&target);
-                write_atomic(&target, &bytes).map_err(|e| format!("cannot write: {e}"))
-            });
-            if let Err(e) = written {
-                r.status = Status::Error;
-                r.reason = Some(e);
-                for f in &mut r.fixes {
-                    f.applied = false;
+        // Temp files an interrupted run left: one listing per folder written to.
+        let folders: std::collections::BTreeSet<std::path::PathBuf> = reports
+            .iter()
+            .filter(|r| r.status == Status::Changed)
+            .filter_map(|r| write_target(&r.path).ok())
+            .map(|t| crate::fsio::folder_of(&t).to_path_buf())
+            .collect();
+        folders.par_iter().for_each(|f| remove_stale_temps(f));
+        // Each file is its own atomic write: they go in parallel.
+        reports
+            .par_iter_mut()
+            .filter(|r| r.status == Status::Changed)
+            .for_each(|r| {
+                let Some(out) = &r.output else { return };
+                let bytes = r
+                    .source
+                    .as_ref()
+                    .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
+                let written = write_target(&r.path).and_then(|target| {
+                    write_atomic(&target, &bytes).map_err(|e| format!("cannot write: {e}"))
+                });
+                if let Err(e) = written {
+                    r.status = Status::Error;
+                    r.reason = Some(e);
+                    for f in &mut r.fixes {
+                        f.applied = false;
+                    }
                 }
-            }
-        }
+            });
     }
     finish(engine, &args, &reports, mode)
 }

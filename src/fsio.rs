@@ -14,12 +14,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             "file is read-only",
         ));
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.widget-migrate.{}.tmp", std::process::id()));
+    let tmp = folder_of(path).join(temp_name(name));
     let result = (|| {
         // No fsync: the rename is what makes the write atomic for a crash of this
         // process, and fsync per file made large runs several times slower.
@@ -57,21 +53,26 @@ pub fn write_target(path: &Path) -> Result<PathBuf, String> {
     }
 }
 
-/// Removes temp files an interrupted run left beside `path`.
-pub fn remove_stale_temps(path: &Path) {
-    let dir = path
-        .parent()
+/// The folder holding `path` (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent()
         .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return;
-    };
-    let prefix = format!(".{name}.widget-migrate.");
-    if let Ok(entries) = std::fs::read_dir(dir) {
+        .unwrap_or(Path::new("."))
+}
+
+/// The name of the temp file [`write_atomic`] writes `name` through.
+fn temp_name(name: &str) -> String {
+    format!(".{name}.widget-migrate.{}.tmp", std::process::id())
+}
+
+/// Removes the temp files an interrupted run left in `folder` (any run's: the name
+/// holds the writer's process id).
+pub fn remove_stale_temps(folder: &Path) {
+    if let Ok(entries) = std::fs::read_dir(folder) {
         for e in entries.flatten() {
             let n = e.file_name();
             let n = n.to_string_lossy();
-            if n.starts_with(&prefix) && n.ends_with(".tmp") {
+            if n.starts_with('.') && n.contains(".widget-migrate.") && n.ends_with(".tmp") {
                 let _ = std::fs::remove_file(e.path());
             }
         }
