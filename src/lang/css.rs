@@ -166,10 +166,10 @@ pub struct Import {
 /// Parses `text` (without a BOM) starting at byte `offset` of the file. Errors the
 /// parser recovered from count as errors: edits on a recovered tree are not safe.
 pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, ParseError> {
-    if let Some(at) = unclosed_bracket(text, syntax) {
+    if let Some((at, message)) = unbalanced(text, syntax) {
         return Err(ParseError {
             offset: offset + at,
-            message: "this `[` is never closed".to_string(),
+            message,
         });
     }
     let mut parser = ParserBuilder::new(text).syntax(syntax.raffia()).build();
@@ -607,15 +607,19 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
     v.span()
 }
 
-/// The first `[` still open at the end of `text`, outside comments, strings and
-/// unquoted `url(…)`. raffia 0.13 loops forever, allocating until the machine runs out
-/// of memory, when a file ends inside a `[…]` value (`a { b: c[`, in every syntax; the
-/// fuzzer found it), so such a file is refused before it gets there. Brackets are
-/// balanced in any stylesheet that parses, so no valid file is refused.
-fn unclosed_bracket(text: &str, syntax: StyleSyntax) -> Option<usize> {
+/// The first bracket of `text` that is never closed or closed by the wrong one, outside
+/// comments, strings, escapes and unquoted `url(…)`, with what is wrong with it.
+///
+/// raffia 0.13 must not see such a file (both found by the fuzzer, target `styles`): it
+/// loops forever, allocating until the machine runs out of memory, when a file ends
+/// inside a `[…]` value (`a { b: c[`, in every syntax), and its SCSS and Less parsers
+/// backtrack exponentially over unclosed calls (`a { b: f(f(f(… }`: 16 of them take
+/// four seconds, 20 over a minute). Brackets balance in any stylesheet that parses, so no
+/// valid file is refused; the others get a clearer message than the parser's.
+fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let line_comments = !matches!(syntax, StyleSyntax::Css);
     let b = text.as_bytes();
-    let mut open: Vec<usize> = Vec::new();
+    let mut open: Vec<(usize, u8)> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -632,21 +636,41 @@ fn unclosed_bracket(text: &str, syntax: StyleSyntax) -> Option<usize> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            b'(' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url") => {
-                let rest = text[i + 1..].trim_start();
-                if !rest.starts_with(['"', '\'']) {
-                    i = memchr::memchr(b')', &b[i..]).map_or(b.len(), |e| i + e);
+            b'(' if i >= 3
+                && b[i - 3..i].eq_ignore_ascii_case(b"url")
+                && !text[i + 1..].trim_start().starts_with(['"', '\'']) =>
+            {
+                match memchr::memchr(b')', &b[i..]) {
+                    Some(e) => i += e,
+                    None => return Some((i, "this `url(` is never closed".to_string())),
                 }
             }
-            b'[' => open.push(i),
-            b']' => {
-                open.pop();
+            c @ (b'(' | b'[' | b'{') => open.push((i, c)),
+            c @ (b')' | b']' | b'}') => {
+                let opener = match c {
+                    b')' => b'(',
+                    b']' => b'[',
+                    _ => b'{',
+                };
+                match open.pop() {
+                    Some((_, o)) if o == opener => {}
+                    Some((at, o)) => {
+                        let (o, c) = (char::from(o), char::from(c));
+                        return Some((at, format!("this `{o}` is closed by a `{c}`")));
+                    }
+                    None => {
+                        let c = char::from(c);
+                        return Some((i, format!("this `{c}` closes nothing")));
+                    }
+                }
             }
             _ => {}
         }
         i += 1;
     }
-    open.first().copied()
+    // The innermost: in a truncated file the outer rule is never closed either.
+    open.last()
+        .map(|&(at, o)| (at, format!("this `{}` is never closed", char::from(o))))
 }
 
 #[cfg(test)]
@@ -710,45 +734,59 @@ mod tests {
         assert!(parse("$x: 1;", StyleSyntax::Css, 0).is_err());
     }
 
-    /// raffia never returns on these (found by fuzz/, target `styles`): each must be an
-    /// error at its `[`, quickly, in every syntax.
+    /// raffia never returns on these, or takes exponential time (found by fuzz/, target
+    /// `styles`): each must be an error at the bracket, at once, in every syntax.
     #[test]
-    fn a_file_ending_inside_brackets_is_an_error_not_a_hang() {
+    fn unbalanced_brackets_are_an_error_not_a_hang() {
+        let deep = format!("a {{ b: {} }}", "f(".repeat(40));
+        let cases = [
+            ("a { b: c[", "a { b: c".len(), "`[` is never closed"),
+            ("a { b: [d", "a { b: ".len(), "`[` is never closed"),
+            ("a { b: [{}", "a { b: ".len(), "`[` is never closed"),
+            ("a { b: [x] [", "a { b: [x] ".len(), "`[` is never closed"),
+            (
+                "a { b: c[ } d { }",
+                "a { b: c".len(),
+                "`[` is closed by a `}`",
+            ),
+            (
+                deep.as_str(),
+                deep.rfind('(').unwrap(),
+                "`(` is closed by a `}`",
+            ),
+            ("a { b: c) }", 2, "`{` is closed by a `)`"),
+            ("a { } )", "a { } ".len(), "`)` closes nothing"),
+            ("a { b: url(x", "a { b: url".len(), "`url(` is never closed"),
+            ("a { b: c", 2, "`{` is never closed"),
+        ];
         for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
-            for text in [
-                "a { b: c[",
-                "a { b: [d",
-                "a { b: [{}",
-                "a { b: [x] [",
-                "a[x] { b: c } d { e: f[g }",
-            ] {
+            for (text, at, what) in &cases {
                 let e = parse(text, syntax, 2).unwrap_err();
-                assert_eq!(
-                    e.offset,
-                    2 + text.rfind('[').unwrap(),
-                    "{syntax:?} {text:?}"
+                assert_eq!(e.offset, 2 + at, "{syntax:?} {text:?}: {}", e.message);
+                assert!(
+                    e.message.contains(what),
+                    "{syntax:?} {text:?}: {}",
+                    e.message
                 );
-                assert!(e.message.contains("never closed"), "{}", e.message);
             }
         }
     }
 
     #[test]
     fn brackets_in_comments_strings_urls_and_escapes_do_not_count() {
-        let css = "a[href] { b: \"[\"; c: '[' } /* [ */ .w-\\[1px\\] { d: url(x[.png) }";
-        assert_eq!(unclosed_bracket(css, StyleSyntax::Css), None);
+        let css = "a[href] { b: \"[(\"; c: '[' } /* [ */ .w-\\[1px\\] { d: url(x[.png) }";
+        assert_eq!(unbalanced(css, StyleSyntax::Css), None);
         assert!(parse(css, StyleSyntax::Css, 0).is_ok());
-        let scss = "// [ not code\n$m: [a, b]; a { b: url( \"[\" ); c: nth($m, 1) }";
-        assert_eq!(unclosed_bracket(scss, StyleSyntax::Scss), None);
+        let scss = "// [ not code\n$m: (a: [1, 2]); a { b: url( \"[\" ); c: map-get($m, a) }";
+        assert_eq!(unbalanced(scss, StyleSyntax::Scss), None);
         assert!(parse(scss, StyleSyntax::Scss, 0).is_ok());
+        let less = ".m(@a) when (iscolor(@a)) { b: ~\"calc(1px\"; } #okta-sign-in { .m(red); }";
+        assert_eq!(unbalanced(less, StyleSyntax::Less), None);
         // In CSS `//` is no comment.
-        assert_eq!(
-            unclosed_bracket("a { b: 1 } // [", StyleSyntax::Css),
-            Some(14)
-        );
-        assert_eq!(unclosed_bracket("a { b: 1 } // [", StyleSyntax::Scss), None);
-        // An unterminated comment or string ends the scan.
-        assert_eq!(unclosed_bracket("a { b: \"[ }", StyleSyntax::Css), None);
-        assert_eq!(unclosed_bracket("/* [", StyleSyntax::Css), None);
+        assert!(unbalanced("a { b: 1 } // [", StyleSyntax::Css).is_some());
+        assert_eq!(unbalanced("a { b: 1 } // [", StyleSyntax::Scss), None);
+        // An unterminated comment or string ends the scan or the line.
+        assert_eq!(unbalanced("a { b: \"[ }\n}", StyleSyntax::Css), None);
+        assert_eq!(unbalanced("/* [", StyleSyntax::Css), None);
     }
 }
