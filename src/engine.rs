@@ -366,8 +366,16 @@ impl Engine {
             if turned_away(&kind, buf) {
                 return FileReport::unchanged(display);
             }
-            // Worth a look: the buffer goes with it (the next file gets a new one).
-            self.process_kind(display, kind, std::mem::take(buf))
+            // Worth a look: the file's bytes go with it. The buffer itself only when it
+            // fits them: it is as large as the largest file this thread has read, and
+            // its text is kept to the end of the run (at 100,000 files, kept 1 MB
+            // buffers came to 200 MB).
+            let bytes = if buf.capacity() > buf.len() + buf.len() / 4 + 4096 {
+                buf.clone()
+            } else {
+                std::mem::take(buf)
+            };
+            self.process_kind(display, kind, bytes)
         })
     }
 

@@ -398,6 +398,9 @@ fn structural(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
     let to = ctx.target.to;
     let text = view.text;
     let quote = view.quote();
+    // Whether the file loads the `oie` bundle: a scan of the whole text, done once (per
+    // `clientId` it made a 5 MB file with hundreds of configurations quadratic).
+    let loads_oie_bundle = std::cell::OnceCell::new();
     for e in &view.located.entries {
         let Some(key) = path_key(&e.path) else {
             continue;
@@ -426,8 +429,9 @@ fn structural(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
                 }
                 // C4: the `oie` bundle throws unless `useClassicEngine === false`.
                 let oie = rule("config/oie-bundle");
-                let oie_bundle =
-                    text.contains("okta-signin-widget/oie") || text.contains("okta-sign-in.oie.");
+                let oie_bundle = *loads_oie_bundle.get_or_init(|| {
+                    text.contains("okta-signin-widget/oie") || text.contains("okta-sign-in.oie.")
+                });
                 if ctx.enabled(oie)
                     && oie_bundle
                     && to >= Version::new(7, 0, 0)
