@@ -296,6 +296,10 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
     let jsx = b"new OktaSignIn({});\nconst x = <a:b.c />;\n";
     write(tmp.path(), "odd.jsx", jsx);
+    // The same in swc's template lexing (found by the `js` target): `+`, a line break,
+    // then a template with a bad `\u` escape.
+    let template = b"new OktaSignIn({});\n+\n`\\u`\n";
+    write(tmp.path(), "template.js", template);
     write(
         tmp.path(),
         "c.vue",
@@ -306,6 +310,20 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
         assert_ne!(f["status"], "changed", "{f}");
     }
     assert_eq!(std::fs::read(tmp.path().join("odd.jsx")).unwrap(), jsx);
+    assert_eq!(
+        std::fs::read(tmp.path().join("template.js")).unwrap(),
+        template
+    );
+    let statuses: Vec<_> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].clone(), f["status"].clone()))
+        .collect();
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    for (path, status) in &statuses {
+        assert_eq!(status, "error", "{path}");
+    }
     let mut child = bin()
         .args(["--stdin-filename", "odd.jsx"])
         .stdin(std::process::Stdio::piped())
