@@ -247,25 +247,34 @@ fn run(args: RunArgs) -> ExitCode {
             crate::interactive::review(engine, &mut reports, answers, &mut prompt, true);
             hold_back_version_bump(&mut reports);
         }
+        // Where each changed file is written (its symlink resolved), worked out once.
+        let targets: Vec<Option<Result<std::path::PathBuf, String>>> = reports
+            .par_iter()
+            .map(|r| {
+                (r.status == Status::Changed && r.output.is_some()).then(|| write_target(&r.path))
+            })
+            .collect();
         // Temp files an interrupted run left: one listing per folder written to.
-        let folders: std::collections::BTreeSet<std::path::PathBuf> = reports
+        let folders: std::collections::BTreeSet<&std::path::Path> = targets
             .iter()
-            .filter(|r| r.status == Status::Changed)
-            .filter_map(|r| write_target(&r.path).ok())
-            .map(|t| crate::fsio::folder_of(&t).to_path_buf())
+            .flatten()
+            .filter_map(|t| t.as_deref().ok())
+            .map(crate::fsio::folder_of)
             .collect();
         folders.par_iter().for_each(|f| remove_stale_temps(f));
         // Each file is its own atomic write: they go in parallel.
         reports
             .par_iter_mut()
-            .filter(|r| r.status == Status::Changed)
-            .for_each(|r| {
-                let Some(out) = &r.output else { return };
+            .zip(&targets)
+            .for_each(|(r, target)| {
+                let (Some(target), Some(out)) = (target, &r.output) else {
+                    return;
+                };
                 let bytes = r
                     .source
                     .as_ref()
                     .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
-                let written = write_target(&r.path).and_then(|target| {
+                let written = target.clone().and_then(|target| {
                     write_atomic(&target, &bytes).map_err(|e| format!("cannot write: {e}"))
                 });
                 if let Err(e) = written {

@@ -166,7 +166,6 @@ pub fn mentions_widget(text: &str) -> bool {
     PREFILTER.is_match(text)
 }
 
-/// Whether a file of `kind` with this text can hold anything the rules look at.
 /// Reads `path` into `buf` in one open, one fstat and the reads; false when it is larger
 /// than [`MAX_FILE_BYTES`] (a named device or pipe reports no length, so the read itself
 /// is bounded too).
@@ -191,6 +190,7 @@ fn turned_away(kind: &FileKind, bytes: &[u8]) -> bool {
     std::str::from_utf8(bytes).is_ok_and(|text| !worth_parsing(kind, text))
 }
 
+/// Whether a file of `kind` with this text can hold anything the rules look at.
 fn worth_parsing(kind: &FileKind, text: &str) -> bool {
     match kind {
         FileKind::Js(_) => mentions_widget(text),
