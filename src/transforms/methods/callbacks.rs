@@ -193,20 +193,28 @@ pub(super) fn short(s: &str) -> String {
 }
 
 /// The render call a `.then`/`.catch` link is chained on (directly, or after one `.then`).
+/// Only those two depths count: a long `.then` chain is not walked at each of its links.
 fn render_base<'e>(cx: &Cx<'_>, e: &'e Expr) -> Option<(&'e CallExpr, bool)> {
+    if let Some(c) = render_call(cx, e) {
+        return Some((c, true));
+    }
+    let Expr::Call(c) = unwrap_expr(e) else {
+        return None;
+    };
+    match super::method_call(c)? {
+        ("then", m) => render_call(cx, &m.obj).map(|b| (b, false)),
+        _ => None,
+    }
+}
+
+/// `e` as a `renderEl`/`showSignIn`/`showSignInToGetTokens` call on a widget instance.
+fn render_call<'e>(cx: &Cx<'_>, e: &'e Expr) -> Option<&'e CallExpr> {
     let Expr::Call(c) = unwrap_expr(e) else {
         return None;
     };
     let (name, m) = super::method_call(c)?;
-    if matches!(name, "renderEl" | "showSignIn" | "showSignInToGetTokens") {
-        return cx.inst.instance_of(&m.obj).map(|_| (c, true));
-    }
-    if name == "then" {
-        return render_base(cx, &m.obj)
-            .filter(|(_, direct)| *direct)
-            .map(|(b, _)| (b, false));
-    }
-    None
+    let render = matches!(name, "renderEl" | "showSignIn" | "showSignInToGetTokens");
+    (render && cx.inst.instance_of(&m.obj).is_some()).then_some(c)
 }
 
 /// `.then(success, error)` / `.catch(error)` on a render: the same checks as its callbacks.
