@@ -187,12 +187,12 @@ fn run(args: RunArgs) -> ExitCode {
         engines.push((Engine::new(target).with_project(config), paths));
     }
     let threads = args.threads.unwrap_or(0);
-    if threads > 0 {
-        // Fails only when a pool exists already (tests calling twice): keep that one.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global();
-    }
+    // Fails only when a pool exists already (tests calling twice): keep that one.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(crate::engine::STACK_SIZE)
+        .start_handler(|_| crate::engine::mark_large_stack())
+        .build_global();
     let color = match args.color {
         ColorChoice::Always => anstream::ColorChoice::Always,
         ColorChoice::Never => anstream::ColorChoice::Never,

@@ -319,6 +319,44 @@ fn comment_style(kind: &FileKind) -> Option<fn(&str, usize) -> crate::markers::C
     }
 }
 
+/// The stack of every thread that processes files: 256 MiB of address space, of which
+/// only what a file's nesting uses is ever touched. With the nesting bound of the front
+/// ends ([`crate::lang::MAX_NESTING`]) a release build uses a few MiB at most; the rest
+/// is for chains that nest without brackets (`a.b.c…`, `x => x => …`, `a = b = …`).
+pub const STACK_SIZE: usize = 256 << 20;
+
+thread_local! {
+    static LARGE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the calling thread as started with [`STACK_SIZE`] (the run's worker threads).
+pub fn mark_large_stack() {
+    LARGE_STACK.with(|c| c.set(true));
+}
+
+/// Runs `f` on a thread with a [`STACK_SIZE`] stack: this one when it has it, else a
+/// scoped thread (standard input, the language server, a library caller's thread). A
+/// stack overflow cannot be caught; it would end the whole run, not just one file.
+pub fn on_large_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if LARGE_STACK.with(std::cell::Cell::get) {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || {
+                mark_large_stack();
+                f()
+            });
+        match worker {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => panic!("cannot start a thread to process a file"),
+        }
+    })
+}
+
 /// Shared, read-only state of a run.
 pub struct Engine {
     pub target: Target,
@@ -393,9 +431,11 @@ impl Engine {
     /// Every entry point (command line, standard input, language server) goes through
     /// here: a panic below (swc has `unreachable!` paths reachable from input) becomes
     /// this file's error, and the file is left untouched.
+    /// Parsers and visitors recurse as deep as the code nests, so the work runs on a
+    /// thread with a large stack (see [`on_large_stack`]).
     fn process_kind(&self, path: PathBuf, kind: FileKind, bytes: Vec<u8>) -> FileReport {
         let shown = path.clone();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process_kind_unguarded(path, kind, bytes)))
+        on_large_stack(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.process_kind_unguarded(path, kind, bytes))))
             .unwrap_or_else(|panic| {
                 let what = panic
                     .downcast_ref::<&str>()

@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use std::os::unix::fs::{symlink, PermissionsExt};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 const RENAME: (&str, &str) = ("'oie.session.expired'", "'idx.session.expired'");
@@ -16,12 +15,6 @@ fn widget(body: &str) -> String {
     )
 }
 
-fn write(dir: &Path, rel: &str, bytes: &[u8]) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
-
 #[test]
 fn line_endings_tabs_and_missing_final_newline_survive() {
     let tmp = tempfile::tempdir().unwrap();
@@ -29,7 +22,7 @@ fn line_endings_tabs_and_missing_final_newline_survive() {
         "// mixed\r\n\tvar a = 1;\n{}\r\n\t\t// tabbed\n  // no final newline",
         widget("x")
     );
-    write(tmp.path(), "m.js", src.as_bytes());
+    write_file(tmp.path(), "m.js", src.as_bytes());
     let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "m.js"]);
     assert_eq!(
         out.status.code(),
@@ -50,17 +43,17 @@ fn huge_binary_and_empty_files_are_skipped_or_untouched() {
         huge.extend_from_slice(widget("x").as_bytes());
         huge.push(b'\n');
     }
-    write(tmp.path(), "huge.js", &huge);
+    write_file(tmp.path(), "huge.js", &huge);
     // A minified build: under the bound, but one 5 MB line.
     let mut min = widget("x").replace('\n', " ").into_bytes();
     min.extend(std::iter::repeat_n(b' ', 5 * 1024 * 1024));
-    write(tmp.path(), "app.min.js", &min);
+    write_file(tmp.path(), "app.min.js", &min);
     // Five megabytes of ordinary code is processed like any other file.
     let mut big = widget("x").into_bytes();
     while big.len() < 5 * 1024 * 1024 {
         big.extend_from_slice(b"function f(a, b) {\n  return a + b;\n}\n");
     }
-    write(tmp.path(), "big.js", &big);
+    write_file(tmp.path(), "big.js", &big);
     // A one-line JSON bundle is data, not a minified build.
     let mut bundle = b"{".to_vec();
     for i in 0..5000 {
@@ -68,11 +61,11 @@ fn huge_binary_and_empty_files_are_skipped_or_untouched() {
     }
     let key = RENAME.0.trim_matches('\'');
     bundle.extend_from_slice(format!("\"{key}\": \"Hi\"}}").as_bytes());
-    write(tmp.path(), "login_fr.json", &bundle);
+    write_file(tmp.path(), "login_fr.json", &bundle);
     let mut nul = widget("x").into_bytes();
     nul.push(0);
-    write(tmp.path(), "nul.js", &nul);
-    write(tmp.path(), "empty.js", b"");
+    write_file(tmp.path(), "nul.js", &nul);
+    write_file(tmp.path(), "empty.js", b"");
     let doc = json(&run_in(tmp.path(), &["--write", "--format", "json", "."]));
     let status = |p: &str| {
         let f = doc["files"]
@@ -111,8 +104,8 @@ fn huge_binary_and_empty_files_are_skipped_or_untouched() {
 fn read_only_files_are_an_error_and_stay_as_they_were() {
     let tmp = tempfile::tempdir().unwrap();
     let src = widget("x");
-    write(tmp.path(), "ro.js", src.as_bytes());
-    write(tmp.path(), "rw.js", src.as_bytes());
+    write_file(tmp.path(), "ro.js", src.as_bytes());
+    write_file(tmp.path(), "rw.js", src.as_bytes());
     let ro = tmp.path().join("ro.js");
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
     let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "."]);
@@ -134,8 +127,8 @@ fn symlinks_are_not_followed_when_walking_and_never_written_outside_the_tree() {
     let tree = tempfile::tempdir().unwrap();
     let outside = tempfile::tempdir().unwrap();
     let src = widget("x");
-    write(outside.path(), "theirs.js", src.as_bytes());
-    write(tree.path(), "real/inside.js", src.as_bytes());
+    write_file(outside.path(), "theirs.js", src.as_bytes());
+    write_file(tree.path(), "real/inside.js", src.as_bytes());
     symlink(
         outside.path().join("theirs.js"),
         tree.path().join("out-link.js"),
@@ -214,7 +207,7 @@ fn an_interrupted_write_leaves_every_file_old_or_new_and_no_temp_files() {
         .map(|i| format!("// file {i}\n{}\n", widget(&"x".repeat(i % 200))))
         .collect();
     for (i, text) in old.iter().enumerate() {
-        write(tmp.path(), &format!("d{}/f{i}.js", i % 30), text.as_bytes());
+        write_file(tmp.path(), &format!("d{}/f{i}.js", i % 30), text.as_bytes());
     }
     let mut child = bin()
         .current_dir(tmp.path())
@@ -272,9 +265,9 @@ fn a_panic_below_becomes_an_error_for_that_file_only() {
     // `<!--` then a regex-looking line trips a debug assertion in swc's lexer (in debug
     // builds); whatever happens below must stay an error of that one file.
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "odd.js", b"new OktaSignIn({});\n<!--\n/x\n");
+    write_file(tmp.path(), "odd.js", b"new OktaSignIn({});\n<!--\n/x\n");
     let ok = widget("x");
-    write(tmp.path(), "ok.js", ok.as_bytes());
+    write_file(tmp.path(), "ok.js", ok.as_bytes());
     let out = run_in(tmp.path(), &["--write", "--from", "5.0.0", "."]);
     assert!(matches!(out.status.code(), Some(0 | 2)), "{:?}", out.status);
     assert_eq!(
@@ -295,12 +288,19 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     // error of that file only.
     let tmp = tempfile::tempdir().unwrap();
     let jsx = b"new OktaSignIn({});\nconst x = <a:b.c />;\n";
-    write(tmp.path(), "odd.jsx", jsx);
+    write_file(tmp.path(), "odd.jsx", jsx);
     // The same in swc's template lexing (found by the `js` target): `+`, a line break,
     // then a template with a bad `\u` escape.
     let template = b"new OktaSignIn({});\n+\n`\\u`\n";
-    write(tmp.path(), "template.js", template);
-    write(
+    write_file(tmp.path(), "template.js", template);
+    // And a debug assertion on an inverted span in TypeScript (`js` target): `+class this`.
+    // Release builds give a parse error; debug builds (these tests) a caught panic.
+    let class_this = b"new OktaSignIn({});\n+class this\n";
+    write_file(tmp.path(), "class.ts", class_this);
+    // And one on an arrow after a call in a parenthesised list (`pages` target).
+    let arrow = b"new OktaSignIn({});\n(a, b() => 1)\n";
+    write_file(tmp.path(), "arrow.js", arrow);
+    write_file(
         tmp.path(),
         "c.vue",
         b"<script>\nnew OktaSignIn({});\nconst x = <a:b.c />;\n</script>\n",
@@ -314,13 +314,18 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
         std::fs::read(tmp.path().join("template.js")).unwrap(),
         template
     );
+    assert_eq!(
+        std::fs::read(tmp.path().join("class.ts")).unwrap(),
+        class_this
+    );
+    assert_eq!(std::fs::read(tmp.path().join("arrow.js")).unwrap(), arrow);
     let statuses: Vec<_> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| (f["path"].clone(), f["status"].clone()))
         .collect();
-    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
     for (path, status) in &statuses {
         assert_eq!(status, "error", "{path}");
     }
@@ -335,4 +340,82 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     child.stdin.take().unwrap().write_all(jsx).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
+}
+
+#[test]
+fn code_nested_past_the_stack_is_an_error_of_that_file_and_the_run_goes_on() {
+    // fuzz/ (target `js`) found that a few thousand nested brackets overflowed the stack,
+    // which no guard can catch: the whole run ended with nothing reported. Brackets are
+    // bounded (1,000 levels, an error at the bracket); chains that nest without them run
+    // on the workers' large stacks.
+    let tmp = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "new OktaSignIn({{}});\nx = {}1{};\n",
+        "(\n".repeat(5000),
+        ")".repeat(5000)
+    );
+    write_file(tmp.path(), "deep.js", &deep);
+    let sheet = format!(
+        "#okta-sign-in .o-form {{ color: red; }}\n{}b: c;\n{}",
+        "a {\n".repeat(5000),
+        "}\n".repeat(5000)
+    );
+    write_file(tmp.path(), "deep.scss", &sheet);
+    // 4,000 arrows overflow a release build's 8 MiB main stack; 20,000 members, 2 MiB.
+    let chains = format!(
+        "new OktaSignIn({{}});\nf = {}x;\ny = a{};\n",
+        "x =>\n".repeat(4000),
+        "\n.b".repeat(20000)
+    );
+    write_file(tmp.path(), "chains.js", &chains);
+    let ok = widget("x");
+    write_file(tmp.path(), "ok.js", &ok);
+
+    let out = run_in(tmp.path(), &["--format", "json", "--from", "5.0.0", "."]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let doc = json(&out);
+    let status = |name: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == name)
+            .unwrap_or_else(|| panic!("{name}: {doc}"))
+            .clone()
+    };
+    // The 1,001st bracket is on line 1,002 of each.
+    for name in ["deep.js", "deep.scss"] {
+        let f = status(name);
+        assert_eq!(f["status"], "error", "{f}");
+        let d = &f["diagnostics"][0];
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("nest more than 1000 levels"),
+            "{f}"
+        );
+        assert_eq!(d["start_line"], 1002, "{name}: {f}");
+    }
+    assert_eq!(status("chains.js")["status"], "unchanged");
+    assert_eq!(status("ok.js")["status"], "changed");
+
+    // Standard input runs on the main thread, which gets the same large stack.
+    let mut child = bin()
+        .args(["--from", "5.0.0", "--stdin-filename", "chains.js"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(chains.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, chains.as_bytes());
 }

@@ -36,6 +36,10 @@ const KNOWN_UPSTREAM: &[(&str, &str)] = &[
     ("swc_ecma_parser-47.0.0", "src/lexer/mod.rs:1800:9"),
     // ... a token stored back at the end of the input (found on a mangled `enum`) ...
     ("swc_ecma_parser-47.0.0", "src/parser/input.rs:328:9"),
+    // ... a span that ends before it starts, in TypeScript: `+class this` ...
+    ("swc_ecma_parser-47.0.0", "src/parser/mod.rs:1372:9"),
+    // ... an arrow after a call in a parenthesised list, `(a, b() => 1)` ...
+    ("swc_ecma_parser-47.0.0", "src/parser/expr.rs:2769:17"),
     // ... and raffia: `-` before something that cannot start an identifier.
     ("raffia-0.13.0", "src/tokenizer/mod.rs:372:21"),
 ];

@@ -645,7 +645,12 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                     None => return Some((i, "this `url(` is never closed".to_string())),
                 }
             }
-            c @ (b'(' | b'[' | b'{') => open.push((i, c)),
+            c @ (b'(' | b'[' | b'{') => {
+                open.push((i, c));
+                if open.len() > super::MAX_NESTING {
+                    return Some((i, super::too_deep_message()));
+                }
+            }
             c @ (b')' | b']' | b'}') => {
                 let opener = match c {
                     b')' => b'(',
@@ -770,6 +775,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Nested blocks or calls past the bound overflowed raffia's stack (and ended the run).
+    #[test]
+    fn nesting_past_the_bound_is_an_error_at_the_bracket() {
+        let n = crate::lang::MAX_NESTING;
+        let blocks = format!("{}b: c;{}", "a {\n".repeat(n + 1), "}\n".repeat(n + 1));
+        let calls = format!("a {{ b: {}1px{}; }}", "calc(".repeat(n), ")".repeat(n));
+        for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+            let (at, message) = unbalanced(&blocks, syntax).unwrap();
+            assert_eq!(at, blocks.match_indices('{').nth(n).unwrap().0);
+            assert!(message.contains("nest more than"), "{message}");
+            let e = parse(&calls, syntax, 0).err().unwrap();
+            assert_eq!(e.offset, calls.match_indices('(').nth(n - 1).unwrap().0);
+        }
+        // A test thread's stack is small: the deepest allowed needs the run's.
+        let ok = format!("{}b: c;{}", "a {\n".repeat(n), "}\n".repeat(n));
+        let parsed = crate::engine::on_large_stack(|| parse(&ok, StyleSyntax::Scss, 0).is_ok());
+        assert!(parsed);
     }
 
     #[test]

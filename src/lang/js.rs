@@ -88,6 +88,12 @@ impl Parsed {
 /// Parses `text` (without a BOM). Any error, even one the parser recovered from,
 /// is returned as an error: a recovered tree may be wrong, and edits on it are not safe.
 pub fn parse(text: &str, dialect: Dialect, offset: usize) -> Result<Parsed, ParseError> {
+    if let Some(at) = too_deep(text) {
+        return Err(ParseError {
+            offset: offset + at,
+            message: super::too_deep_message(),
+        });
+    }
     let cm: Lrc<SourceMap> = Default::default();
     let fm = cm.new_source_file(Lrc::new(FileName::Anon), text.to_string());
     let base = fm.start_pos.0;
@@ -124,6 +130,43 @@ pub fn parse(text: &str, dialect: Dialect, offset: usize) -> Result<Parsed, Pars
             offset,
         }),
     }
+}
+
+/// The offset of the first bracket of `text` that opens a level deeper than
+/// [`super::MAX_NESTING`]. Strings, comments and escaped characters are skipped as far as
+/// a scan without a lexer can (a regular expression is read as code; its brackets
+/// balance or are escaped): the bound only needs to hold for code that nests for real.
+fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |e| i + 2 + e + 1);
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > super::MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Parses a JSON text (without a BOM) into a program holding one expression statement,
@@ -181,6 +224,46 @@ pub fn parse_json(text: &str, offset: usize) -> Result<Parsed, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzz/ (target `js`): a few thousand nested brackets overflowed the stack
+    /// and ended the whole run. Each kind is refused at the first bracket too deep; the
+    /// same depth inside strings and comments is not nesting.
+    #[test]
+    fn nesting_past_the_bound_is_an_error_at_the_bracket() {
+        let n = crate::lang::MAX_NESTING;
+        for (open, close) in [
+            ("(", ")"),
+            ("[", "]"),
+            ("{a:", "}"),
+            ("f(", ")"),
+            ("`${", "}`"),
+        ] {
+            let src = format!("x = {}1{};", open.repeat(n + 1), close.repeat(n + 1));
+            let err = parse(&src, Dialect::Js, 7)
+                .err()
+                .unwrap_or_else(|| panic!("{open}"));
+            let at = err.offset - 7;
+            assert_eq!(src[..at].matches(['(', '[', '{']).count(), n, "{open}");
+            assert!(
+                err.message.contains("nest more than 1000 levels"),
+                "{}",
+                err.message
+            );
+            // A test thread's stack is small: the deepest allowed needs the run's.
+            let ok = format!("x = {}1{};", open.repeat(n), close.repeat(n));
+            let parsed = crate::engine::on_large_stack(|| parse(&ok, Dialect::Js, 0).is_ok());
+            assert!(parsed, "{open}");
+        }
+        let quoted = format!(
+            "a = '{}';\nb = \"{}\";\n// {}\n/* {} */\nc = /\\({}/;",
+            "(".repeat(n + 1),
+            "[".repeat(n + 1),
+            "{".repeat(n + 1),
+            "(".repeat(n + 1),
+            "\\(".repeat(n + 1)
+        );
+        assert!(parse(&quoted, Dialect::Js, 0).is_ok());
+    }
 
     #[test]
     fn recovered_errors_are_errors() {

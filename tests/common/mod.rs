@@ -18,6 +18,37 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A private copy of the sample app bundled in the repo.
+pub fn sample_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("testdata/sample-app"), tmp.path());
+    tmp
+}
+
+/// Writes `bytes` to `root/rel`, creating the folders on the way.
+pub fn write_file(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// Whether `git apply` (run in `dir`, patch on standard input) takes `patch` as it is.
+pub fn git_apply(dir: &Path, patch: &str) -> bool {
+    use std::io::Write;
+    let mut git = Command::new("git")
+        .current_dir(dir)
+        .args(["apply", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    git.stdin
+        .take()
+        .unwrap()
+        .write_all(patch.as_bytes())
+        .unwrap();
+    git.wait().unwrap().success()
+}
+
 /// Copies a folder tree (files and folders only).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
