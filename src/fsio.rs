@@ -65,18 +65,50 @@ fn temp_name(name: &str) -> String {
     format!(".{name}.widget-migrate.{}.tmp", std::process::id())
 }
 
-/// Removes the temp files an interrupted run left in `folder` (any run's: the name
-/// holds the writer's process id).
+/// Removes the temp files an interrupted run left in `folder`. The name holds the
+/// writer's process id: a temp file of this process, or of a run still going (two runs on
+/// one tree), is left to its writer.
 pub fn remove_stale_temps(folder: &Path) {
     if let Ok(entries) = std::fs::read_dir(folder) {
         for e in entries.flatten() {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            if n.starts_with('.') && n.contains(".widget-migrate.") && n.ends_with(".tmp") {
+            let name = e.file_name();
+            let Some(pid) = temp_pid(&name.to_string_lossy()) else {
+                continue;
+            };
+            if !writer_running(pid, &e) {
                 let _ = std::fs::remove_file(e.path());
             }
         }
     }
+}
+
+/// The process id in a name [`temp_name`] made (`Some(None)`: such a name, no number).
+fn temp_pid(name: &str) -> Option<Option<u32>> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, pid) = rest.rsplit_once(".widget-migrate.")?;
+    Some(pid.parse().ok())
+}
+
+/// Whether the process that named a temp file may still be writing it: this process, or
+/// one that is running (where `/proc` shows processes; elsewhere, a file younger than a
+/// minute counts as being written).
+fn writer_running(pid: Option<u32>, entry: &std::fs::DirEntry) -> bool {
+    let Some(pid) = pid else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid.to_string()).exists();
+    }
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age < std::time::Duration::from_secs(60))
 }
 
 /// Files among `paths` that git reports as modified, staged or untracked. Files outside
@@ -139,4 +171,41 @@ pub fn dirty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
     dirty.sort();
     dirty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sweep_leaves_the_temps_of_running_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let touch = |name: &str| std::fs::write(dir.path().join(name), b"x").unwrap();
+        let gone = {
+            let mut c = Command::new("true").spawn().unwrap();
+            let pid = c.id();
+            c.wait().unwrap();
+            pid
+        };
+        let mut running = Command::new("sleep").arg("30").spawn().unwrap();
+        touch(&temp_name("a.js"));
+        touch(&format!(".b.js.widget-migrate.{gone}.tmp"));
+        touch(&format!(".c.js.widget-migrate.{}.tmp", running.id()));
+        touch(".d.js.widget-migrate.x.tmp");
+        touch(".e.js.tmp");
+        touch("f.js");
+        remove_stale_temps(dir.path());
+        running.kill().unwrap();
+        running.wait().unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let own = temp_name("a.js");
+        let live = format!(".c.js.widget-migrate.{}.tmp", running.id());
+        let mut want = vec![own.as_str(), live.as_str(), ".e.js.tmp", "f.js"];
+        want.sort();
+        assert_eq!(left, want);
+    }
 }
