@@ -5,7 +5,14 @@
 //! hints (unsafe), each with its rule id as `code` and its docs link. Code actions offer
 //! each fix as a quick fix and `source.fixAll.widget-migrate`, which applies exactly the
 //! fixes `--write` (without `--unsafe`) would. Positions are UTF-16 code units.
+//!
+//! A document on disk takes the project config that applies to it (the nearest
+//! widget-migrate.json, or package.json `"widgetMigrate"`, read again at each analysis):
+//! its `rules` and `ignore` entries, its `exclude`/`include` globs (an excluded document
+//! gets no diagnostics) and its target values, under the editor's settings as the command
+//! line's flags are over them.
 
+use crate::config::{ConfigFile, ProjectConfig};
 use crate::diagnostic::Severity;
 use crate::edit::{try_apply_edits, Edit, Safety};
 use crate::engine::{Engine, FileReport, ReportedFix};
@@ -30,7 +37,7 @@ pub struct Settings {
     pub from: Option<Version>,
     pub to: Option<Version>,
     pub engine: Option<Platform>,
-    pub gen3: bool,
+    pub gen3: Option<bool>,
     pub only: Vec<Section>,
 }
 
@@ -77,22 +84,32 @@ impl Settings {
         }
         self.engine = engine;
         if let Some(g) = v.get("gen3").and_then(Value::as_bool) {
-            self.gen3 = g;
+            self.gen3 = Some(g);
         }
         self.only = only;
         Ok(())
     }
 
-    pub fn target(&self) -> Target {
+    /// The target: each value from the editor's settings, else from the project config
+    /// `file`, else the default.
+    pub fn target(&self, file: Option<&ConfigFile>) -> Target {
         Target {
-            from: self.from,
-            to: self.to.unwrap_or(VERSIONS.newest),
-            engine: self.engine.unwrap_or(Platform::Oie),
-            gen3: self.gen3,
-            sections: if self.only.is_empty() {
-                Section::ALL.to_vec()
-            } else {
+            from: self.from.or(file.and_then(|f| f.from)),
+            to: self
+                .to
+                .or(file.and_then(|f| f.to))
+                .unwrap_or(VERSIONS.newest),
+            engine: self
+                .engine
+                .or(file.and_then(|f| f.engine))
+                .unwrap_or(Platform::Oie),
+            gen3: self.gen3.or(file.and_then(|f| f.gen3)).unwrap_or(false),
+            sections: if !self.only.is_empty() {
                 self.only.clone()
+            } else {
+                file.and_then(|f| f.only.clone())
+                    .filter(|o| !o.is_empty())
+                    .unwrap_or_else(|| Section::ALL.to_vec())
             },
             allow_unsafe: false,
             insert_todos: false,
@@ -100,10 +117,20 @@ impl Settings {
     }
 }
 
-/// Runs the engine on a document's text; a panic is reported, never the end of the server.
-pub fn analyze(target: &Target, uri: &str, text: &str) -> FileReport {
+/// Runs the engine on a document's text under `project`'s rules and exceptions; a panic
+/// is reported, never the end of the server.
+pub fn analyze(
+    target: &Target,
+    project: Option<ProjectConfig>,
+    uri: &str,
+    text: &str,
+) -> FileReport {
     let path = uri_path(uri);
-    let engine = Engine::new(target.clone());
+    if let Some(config) = project.as_ref().filter(|c| !c.includes(&path)) {
+        let why = format!("excluded by {}", crate::output::display_path(&config.path));
+        return FileReport::skipped(path, why);
+    }
+    let engine = Engine::new(target.clone()).with_project(project);
     let bytes = text.as_bytes().to_vec();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         engine.process_bytes(path.clone(), bytes)
@@ -277,6 +304,8 @@ struct Server {
     /// The id of the last `workspace/configuration` request sent.
     config_request: Option<lsp_server::RequestId>,
     next_id: i32,
+    /// The last project config error shown, so that each is shown once, not per keystroke.
+    config_error: Option<String>,
 }
 
 fn capabilities() -> lsp::ServerCapabilities {
@@ -325,6 +354,7 @@ pub fn serve() -> ExitCode {
             pulls_config,
             config_request: None,
             next_id: 0,
+            config_error: None,
         };
         if let Some(w) = warning {
             server.show_error(&w);
@@ -484,8 +514,35 @@ impl Server {
         }
     }
 
+    /// The project config of a document on disk (none for other schemes). A config
+    /// that cannot be read is shown to the user, and the document analysed without one.
+    fn project_of(&mut self, uri: &lsp::Uri) -> Option<ProjectConfig> {
+        if !uri.as_str().starts_with("file:") {
+            return None;
+        }
+        match crate::config::load_for(&uri_path(uri.as_str())) {
+            Ok(config) => {
+                self.config_error = None;
+                config
+            }
+            Err(e) => {
+                let message = e.to_string();
+                if self.config_error.as_deref() != Some(message.as_str()) {
+                    self.send(Notification::new(
+                        "window/showMessage".into(),
+                        json!({"type": 1, "message": format!("widget-migrate: {message}")}),
+                    ));
+                    self.config_error = Some(message);
+                }
+                None
+            }
+        }
+    }
+
     fn update(&mut self, uri: lsp::Uri, text: String, version: i32) {
-        let report = analyze(&self.settings.target(), uri.as_str(), &text);
+        let project = self.project_of(&uri);
+        let target = self.settings.target(project.as_ref().map(|c| &c.file));
+        let report = analyze(&target, project, uri.as_str(), &text);
         let diags = diagnostics(&text, &report);
         self.publish(&uri, diags, Some(version));
         self.docs.insert(
@@ -516,15 +573,37 @@ mod tests {
         let mut s = Settings::default();
         s.update(&json!({"to": "7.0.0", "engine": "classic", "gen3": true}))
             .unwrap();
-        assert_eq!(s.target().to, Version::parse("7.0.0").unwrap());
-        assert_eq!(s.target().engine, Platform::Classic);
-        assert!(s.target().gen3);
+        assert_eq!(s.target(None).to, Version::parse("7.0.0").unwrap());
+        assert_eq!(s.target(None).engine, Platform::Classic);
+        assert!(s.target(None).gen3);
         s.update(&json!({"widget-migrate": {"engine": "oie"}}))
             .unwrap();
-        assert_eq!(s.target().engine, Platform::Oie);
+        assert_eq!(s.target(None).engine, Platform::Oie);
         assert!(s.update(&json!({"to": "seven"})).is_err());
         assert!(s.update(&json!({"engine": "x"})).is_err());
-        assert_eq!(s.target().to, Version::parse("7.0.0").unwrap(), "kept");
+        assert_eq!(s.target(None).to, Version::parse("7.0.0").unwrap(), "kept");
+    }
+
+    #[test]
+    fn editor_settings_win_over_the_project_config_value_by_value() {
+        let file = crate::config::parse(
+            r#"{"from": "5.0.0", "to": "6.0.0", "engine": "classic", "gen3": true, "only": ["css"]}"#,
+        )
+        .unwrap();
+        let mut s = Settings::default();
+        let t = s.target(Some(&file));
+        assert_eq!(t.from, Version::parse("5.0.0"));
+        assert_eq!(t.to, Version::parse("6.0.0").unwrap());
+        assert_eq!(t.engine, Platform::Classic);
+        assert!(t.gen3);
+        assert_eq!(t.sections, vec![Section::Css]);
+        // An editor value, even `false`, is taken over the file's; the rest stays.
+        s.update(&json!({"to": "7.0.0", "gen3": false})).unwrap();
+        let t = s.target(Some(&file));
+        assert_eq!(t.to, Version::parse("7.0.0").unwrap());
+        assert!(!t.gen3);
+        assert_eq!(t.engine, Platform::Classic);
+        assert_eq!(t.from, Version::parse("5.0.0"));
     }
 
     #[test]

@@ -334,3 +334,84 @@ fn lsp_pulls_settings_with_workspace_configuration() {
     client.notify("exit", Value::Null);
     assert!(client.child.wait().unwrap().success());
 }
+
+#[test]
+fn lsp_takes_the_project_config_of_each_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap();
+    let uri = |rel: &str| format!("file://{}", dir.join(rel).display());
+    // app/: the rename rule is off; vendor/ is excluded; bad/: a config with a typo.
+    write_file(
+        &dir,
+        "app/widget-migrate.json",
+        r#"{"rules": {"i18n/rename-key": "off"}, "exclude": ["vendor/**"]}"#,
+    );
+    write_file(&dir, "bad/widget-migrate.json", r#"{"tto": "7.0.0"}"#);
+    let mut client = Client::start(&dir);
+    client.request(
+        "initialize",
+        json!({"processId": null, "capabilities": {}, "initializationOptions": {"from": "5.0.0"}}),
+    );
+    client.notify("initialized", json!({}));
+    let open = |client: &mut Client, rel: &str| {
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(rel), "languageId": "javascript", "version": 1, "text": CONFIG}}),
+        );
+    };
+    let codes = |diags: &[Value]| -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+
+    // Outside any config: the rename is offered.
+    open(&mut client, "login.js");
+    let plain = codes(&client.diagnostics(&uri("login.js")));
+    assert!(plain.contains(&"i18n/rename-key".to_string()), "{plain:?}");
+
+    // Under app/: the same text, without the rule the config turns off.
+    open(&mut client, "app/src/login.js");
+    let app = codes(&client.diagnostics(&uri("app/src/login.js")));
+    assert!(!app.contains(&"i18n/rename-key".to_string()), "{app:?}");
+    assert_eq!(
+        app.len() + 1,
+        plain.len(),
+        "only that rule is gone: {app:?} {plain:?}"
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri("app/src/login.js")},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}},
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert!(
+        !actions.to_string().contains("idx.session.expired"),
+        "{actions}"
+    );
+
+    // An excluded file: nothing.
+    open(&mut client, "app/vendor/login.js");
+    assert_eq!(
+        client.diagnostics(&uri("app/vendor/login.js")),
+        Vec::<Value>::new()
+    );
+
+    // A bad config is shown, with its place, and the document is analysed without it.
+    open(&mut client, "bad/login.js");
+    let shown = client.wait(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("widget-migrate.json:1:2") && message.contains("tto"),
+        "{message}"
+    );
+    let bad = codes(&client.diagnostics(&uri("bad/login.js")));
+    assert_eq!(bad, plain);
+
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().unwrap().success());
+}
