@@ -667,15 +667,7 @@ fn prop_name(k: &PropName) -> Option<String> {
         PropName::Ident(i) => Some(i.sym.to_string()),
         PropName::Str(s) => Some(str_value(s)),
         PropName::Num(n) => Some(n.value.to_string()),
-        PropName::Computed(c) => match unwrap_expr(&c.expr) {
-            Expr::Lit(Lit::Str(s)) => Some(str_value(s)),
-            Expr::Tpl(t) if t.exprs.is_empty() => t
-                .quasis
-                .first()
-                .and_then(|q| q.cooked.as_ref())
-                .map(|c| c.to_atom_lossy().to_string()),
-            _ => None,
-        },
+        PropName::Computed(c) => unwrap_literal(&c.expr),
         PropName::BigInt(_) => None,
     }
 }

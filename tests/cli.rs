@@ -7,12 +7,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn sample_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("testdata/sample-app"), tmp.path());
-    tmp
-}
-
 fn tree_bytes(root: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files(root)
         .into_iter()
@@ -21,12 +15,6 @@ fn tree_bytes(root: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
             (r, b)
         })
         .collect()
-}
-
-fn write_file(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 const WIDGET_JS: &str = "import OktaSignIn from '@okta/okta-signin-widget';\n\
@@ -63,19 +51,8 @@ fn sample_app_dry_run_patch_applies_and_equals_write_then_nothing_left() {
 
     // git apply takes the patch as it is.
     let applied = sample_copy();
-    let mut git = Command::new("git")
-        .current_dir(applied.path())
-        .args(["apply", "-"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    git.stdin
-        .take()
-        .unwrap()
-        .write_all(patch.as_bytes())
-        .unwrap();
     assert!(
-        git.wait().unwrap().success(),
+        git_apply(applied.path(), &patch),
         "git apply rejected the dry-run patch"
     );
 
@@ -829,12 +806,12 @@ fn a_folder_of_pages_components_and_scripts_gives_one_diff_per_file_in_order() {
     write_file(
         tmp.path(),
         "m/Login.vue",
-        &format!("<template><div id=\"w\">{{{{ msg }}}}</div></template>\n<script>\n{WIDGET_JS}</script>\n"),
+        format!("<template><div id=\"w\">{{{{ msg }}}}</div></template>\n<script>\n{WIDGET_JS}</script>\n"),
     );
     write_file(
         tmp.path(),
         "m/Login.svelte",
-        &format!(
+        format!(
             "<script lang=\"ts\">\nimport {{ onMount }} from 'svelte';\n{}\nonMount(() => {{\n{}}});\n</script>\n<div id=\"w\"></div>\n",
             WIDGET_JS.lines().next().unwrap(),
             WIDGET_JS.split_once('\n').unwrap().1
@@ -871,18 +848,7 @@ fn a_folder_of_pages_components_and_scripts_gives_one_diff_per_file_in_order() {
     assert!(stdout.contains("+config.i18n.en['idx.session.expired'] = '{{orgName}}: expired';"));
     assert!(stdout.contains("okta-signin-widget/7.49.0/js/okta-sign-in.min.js"));
     // The same through git apply.
-    let mut git = Command::new("git")
-        .current_dir(tmp.path())
-        .args(["apply", "-"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    git.stdin
-        .take()
-        .unwrap()
-        .write_all(stdout.as_bytes())
-        .unwrap();
-    assert!(git.wait().unwrap().success());
+    assert!(git_apply(tmp.path(), &stdout));
     let again = run_in(tmp.path(), &["--check", "."]);
     assert_eq!(
         again.status.code(),

@@ -4,17 +4,10 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 
 /// A widget file with a safe i18n rename (`enroll.email.title`) and a manual item.
 const WIDGET_JS: &str = "import OktaSignIn from '@okta/okta-signin-widget';\n\
 new OktaSignIn({\n  baseUrl: 'https://acme.okta.com',\n  i18n: {\n    en: {\n      'enroll.email.title': 'Email',\n    },\n  },\n});\n";
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn rules_in(doc: &serde_json::Value, file: &str) -> Vec<String> {
     let f = doc["files"]
@@ -47,8 +40,8 @@ fn paths(doc: &serde_json::Value) -> Vec<String> {
 #[test]
 fn config_values_apply_and_flags_win() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "src/a.js", WIDGET_JS);
-    write(
+    write_file(tmp.path(), "src/a.js", WIDGET_JS);
+    write_file(
         tmp.path(),
         "widget-migrate.json",
         r#"{ "from": "3.0.0", "to": "7.10.0", "engine": "classic", "only": ["config"] }"#,
@@ -78,15 +71,15 @@ fn config_values_apply_and_flags_win() {
 #[test]
 fn discovery_walks_up_and_the_nearest_file_wins() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "app/src/a.js", WIDGET_JS);
-    write(tmp.path(), "app/other/b.js", WIDGET_JS);
-    write(
+    write_file(tmp.path(), "app/src/a.js", WIDGET_JS);
+    write_file(tmp.path(), "app/other/b.js", WIDGET_JS);
+    write_file(
         tmp.path(),
         "widget-migrate.json",
         r#"{ "from": "3.0.0", "engine": "classic" }"#,
     );
     // package.json's key counts, and is nearer than the root file.
-    write(
+    write_file(
         tmp.path(),
         "app/package.json",
         r#"{ "name": "x", "widgetMigrate": { "from": "3.0.0", "engine": "oie", "to": "7.20.0" } }"#,
@@ -97,7 +90,7 @@ fn discovery_walks_up_and_the_nearest_file_wins() {
         (Some("oie"), Some("7.20.0"))
     );
     // A widget-migrate.json in the same folder wins over package.json.
-    write(
+    write_file(
         tmp.path(),
         "app/src/widget-migrate.json",
         r#"{ "to": "7.30.0" }"#,
@@ -105,7 +98,7 @@ fn discovery_walks_up_and_the_nearest_file_wins() {
     let doc = json(&run_in(tmp.path(), &["--format", "json", "app/src/a.js"]));
     assert_eq!(doc["to"], "7.30.0");
     // A package.json without the key is passed by.
-    write(tmp.path(), "app/package.json", r#"{ "name": "x" }"#);
+    write_file(tmp.path(), "app/package.json", r#"{ "name": "x" }"#);
     let doc = json(&run_in(tmp.path(), &["--format", "json", "app/other"]));
     assert_eq!(doc["engine"], "classic");
 }
@@ -113,16 +106,16 @@ fn discovery_walks_up_and_the_nearest_file_wins() {
 #[test]
 fn rule_overrides_and_accepted_exceptions() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "src/a.js", WIDGET_JS);
-    write(tmp.path(), "legacy/b.js", WIDGET_JS);
-    write(tmp.path(), "widget-migrate.json", r#"{ "from": "3.0.0" }"#);
+    write_file(tmp.path(), "src/a.js", WIDGET_JS);
+    write_file(tmp.path(), "legacy/b.js", WIDGET_JS);
+    write_file(tmp.path(), "widget-migrate.json", r#"{ "from": "3.0.0" }"#);
     let plain = json(&run_in(tmp.path(), &["--format", "json", "."]));
     let all = rules_in(&plain, "src/a.js");
     assert!(
         all.contains(&"i18n/rename-key".into()) && all.contains(&"config/option-changed".into())
     );
 
-    write(
+    write_file(
         tmp.path(),
         "widget-migrate.json",
         r#"{
@@ -167,9 +160,9 @@ fn rule_overrides_and_accepted_exceptions() {
 fn include_and_exclude_pick_the_walked_files() {
     let tmp = tempfile::tempdir().unwrap();
     for f in ["src/a.js", "src/gen/b.js", "test/c.js"] {
-        write(tmp.path(), f, WIDGET_JS);
+        write_file(tmp.path(), f, WIDGET_JS);
     }
-    write(
+    write_file(
         tmp.path(),
         "widget-migrate.json",
         r#"{ "from": "3.0.0", "include": ["src"], "exclude": ["gen"] }"#,
@@ -184,7 +177,7 @@ fn include_and_exclude_pick_the_walked_files() {
 #[test]
 fn bad_config_is_an_error_with_file_line_and_choices() {
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "src/a.js", WIDGET_JS);
+    write_file(tmp.path(), "src/a.js", WIDGET_JS);
     let cases = [
         (
             "{\n  \"from\": \"3.0.0\",\n  \"engin\": \"oie\"\n}",
@@ -224,14 +217,14 @@ fn bad_config_is_an_error_with_file_line_and_choices() {
         ("{ \"from\": ", "widget-migrate.json:1:", "EOF"),
     ];
     for (text, place, choice) in cases {
-        write(tmp.path(), "widget-migrate.json", text);
+        write_file(tmp.path(), "widget-migrate.json", text);
         let out = run_in(tmp.path(), &["src"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{text}: {err}");
         assert!(err.contains(place) && err.contains(choice), "{text}: {err}");
     }
     std::fs::remove_file(tmp.path().join("widget-migrate.json")).unwrap();
-    write(
+    write_file(
         tmp.path(),
         "package.json",
         "{\n  \"name\": \"x\",\n  \"widgetMigrate\": {\n    \"gen3\": \"yes\"\n  }\n}",

@@ -4,12 +4,6 @@ mod common;
 
 use common::*;
 
-fn sample_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("testdata/sample-app"), tmp.path());
-    tmp
-}
-
 const WIDGET: &str = "new OktaSignIn({\n  baseUrl: 'https://acme.okta.com',\n  processCreds: function (creds, cb) { cb(); },\n  features: { rememberMe: false },\n  i18n: { en: { 'oie.session.expired': 'x', needhelp: 'Help?' } },\n});\n";
 
 #[test]

@@ -30,9 +30,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>)> {
 fn stdin_gives_what_write_writes_and_the_patch_applies_for_every_kind() {
     for (rel, bytes) in cases() {
         let tmp = tempfile::tempdir().unwrap();
-        let file = tmp.path().join(rel);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, &bytes).unwrap();
+        write_file(tmp.path(), rel, &bytes);
         let patch = tmp.path().join("stdin.patch");
         let mut child = bin()
             .current_dir(tmp.path())
@@ -50,9 +48,8 @@ fn stdin_gives_what_write_writes_and_the_patch_applies_for_every_kind() {
 
         // git apply takes the patch, and gives the same bytes.
         let copy = tempfile::tempdir().unwrap();
+        write_file(copy.path(), rel, &bytes);
         let target = copy.path().join(rel);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::write(&target, &bytes).unwrap();
         let git = Command::new("git")
             .current_dir(copy.path())
             .args(["apply", "--unsafe-paths"])
@@ -67,6 +64,10 @@ fn stdin_gives_what_write_writes_and_the_patch_applies_for_every_kind() {
             &["--from", "5.0.0", "--write", "--allow-dirty", rel],
         );
         assert!(write.status.code().unwrap() < 2, "{rel}: {write:?}");
-        assert_eq!(std::fs::read(&file).unwrap(), stdin_out.stdout, "{rel}");
+        assert_eq!(
+            std::fs::read(tmp.path().join(rel)).unwrap(),
+            stdin_out.stdout,
+            "{rel}"
+        );
     }
 }
