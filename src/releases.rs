@@ -31,6 +31,9 @@ pub struct Presence {
     names: Vec<String>,
     bits: Vec<Vec<bool>>,
     by_name: HashMap<String, usize>,
+    /// (byte length, index) of every name, sorted: suggestions look only at names of
+    /// about the length of the unknown one.
+    by_len: Vec<(usize, usize)>,
 }
 
 impl Presence {
@@ -46,6 +49,8 @@ impl Presence {
                 VERSIONS.len(),
                 "{what}: `{name}` has a wrong number of releases"
             );
+            // `suggest` picks candidates by byte length as their length in chars.
+            assert!(name.is_ascii(), "{what}: `{name}` is not ASCII");
             names.push(name.to_string());
             bits.push(row.bytes().map(|b| b == b'1').collect());
         }
@@ -54,10 +59,17 @@ impl Presence {
             .enumerate()
             .map(|(i, n)| (n.clone(), i))
             .collect();
+        let mut by_len: Vec<(usize, usize)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.len(), i))
+            .collect();
+        by_len.sort_unstable();
         Presence {
             names,
             bits,
             by_name,
+            by_len,
         }
     }
 
@@ -82,6 +94,20 @@ impl Presence {
             .zip(&self.bits)
             .filter(move |(_, b)| b[release])
             .map(|(n, _)| n.as_str())
+    }
+
+    /// The names release `release` ships that are `lengths` bytes long.
+    fn names_of_length(
+        &self,
+        release: usize,
+        lengths: std::ops::RangeInclusive<usize>,
+    ) -> impl Iterator<Item = &str> {
+        let start = self.by_len.partition_point(|&(l, _)| l < *lengths.start());
+        let end = self.by_len.partition_point(|&(l, _)| l <= *lengths.end());
+        self.by_len[start..end.max(start)]
+            .iter()
+            .filter(move |&&(_, i)| self.bits[i][release])
+            .map(|&(_, i)| self.names[i].as_str())
     }
 }
 
@@ -197,7 +223,7 @@ impl Levenshtein {
 
 /// Levenshtein distance of two sequences of lengths `n` and `m` compared by `same`, if
 /// it is at most `max`. Only cells within `max` of the diagonal can end up within `max`:
-/// the rest stay at `far`, so a row costs 2·max+1 steps, not `m`.
+/// the rest count as `far`, so a row costs 2·max+1 steps, not `m`.
 fn banded(
     n: usize,
     m: usize,
@@ -212,13 +238,22 @@ fn banded(
     let far = max + 1;
     prev.clear();
     prev.extend((0..=m).map(|j| if j <= max { j } else { far }));
+    // Rows are reused: only the band is written, and the cell on each side of it is
+    // reset to `far` (the next row reads one cell past this row's band).
+    cur.clear();
+    cur.resize(m + 1, far);
     for i in 0..n {
         let row = i + 1;
-        cur.clear();
-        cur.resize(m + 1, far);
         cur[0] = if row <= max { row } else { far };
+        let (lo, hi) = (row.saturating_sub(max).max(1), (row + max).min(m));
+        if lo > 1 {
+            cur[lo - 1] = far;
+        }
+        if hi < m {
+            cur[hi + 1] = far;
+        }
         let mut row_min = cur[0];
-        for j in row.saturating_sub(max).max(1)..=(row + max).min(m) {
+        for j in lo..=hi {
             let d = (prev[j - 1] + usize::from(!same(i, j - 1)))
                 .min(prev[j] + 1)
                 .min(cur[j - 1] + 1)
@@ -234,22 +269,23 @@ fn banded(
     prev.last().copied().filter(|&d| d <= max)
 }
 
-/// The known name closest to `name`: a small edit distance, else the longest shared
-/// dotted suffix of at least two segments.
-pub fn suggest<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str> + Clone,
-) -> Option<&'a str> {
+/// The name release `release` of `known` ships that is closest to `name`: a small edit
+/// distance, else the longest shared dotted suffix of at least two segments.
+pub fn suggest<'a>(name: &str, known: &'a Presence, release: usize) -> Option<&'a str> {
     if name.len() < 6 {
         return None; // country codes and the like: every short name is "close"
     }
     let max = (name.len() / 8).clamp(1, 3);
     let chars: Vec<char> = name.chars().collect();
     let mut lev = Levenshtein::default();
-    let by_distance = candidates
-        .clone()
+    // Known names are ASCII (checked when read): one within `max` edits of `name` is
+    // within `max` bytes of its length in chars.
+    let lengths = chars.len().saturating_sub(max)..=chars.len() + max;
+    let by_distance = known
+        .names_of_length(release, lengths)
         .filter_map(|c| lev.within(&chars, c, max).map(|d| (d, c)))
         .min();
+    let candidates = known.names_in(release);
     if let Some((_, c)) = by_distance {
         return Some(c);
     }
@@ -335,10 +371,15 @@ mod tests {
         assert!(COUNTRY_CODES.ships("AF", newest));
         assert!(DIST_FILES.ships("js/okta-sign-in.oie.min.js", newest));
         assert!(!DIST_FILES.ships("js/okta-sign-in-no-jquery.js", newest));
-        let keys = || LOGIN_KEYS.names_in(newest);
         assert_eq!(
-            suggest("primaryauth.titel", keys()),
+            suggest("primaryauth.titel", &LOGIN_KEYS, newest),
             Some("primaryauth.title")
         );
+        // By suffix when no name is within a few edits; none when two share it.
+        assert_eq!(
+            suggest("acme.custom.primaryauth.title", &LOGIN_KEYS, newest),
+            Some("primaryauth.title")
+        );
+        assert_eq!(suggest("x.y", &LOGIN_KEYS, newest), None);
     }
 }

@@ -660,7 +660,7 @@ fn unknown_options(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
         if OPTIONS.ships(key, rel) || ELSEWHERE.contains(&key) || gen3_only {
             continue;
         }
-        let hint = suggest(key, OPTIONS.names_in(rel))
+        let hint = suggest(key, &OPTIONS, rel)
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         out.diagnostics.push(Diagnostic::manual(

@@ -274,7 +274,7 @@ pub(crate) fn unknown_selector(
             "; the widget's CSS last had it in {}",
             VERSIONS[last]
         ));
-    } else if let Some(s) = suggest(name, CSS_NAMES.names_in(rel)) {
+    } else if let Some(s) = suggest(name, &CSS_NAMES, rel) {
         message.push_str(&format!("; did you mean {}?", code(s)));
     }
     message.push_str(&occ.how_written());

@@ -384,8 +384,8 @@ fn unknown_key(
     }
     // Only an unknown key pays for a suggestion (a scan of the whole key list).
     let suggestion = match country {
-        Some(cc) => suggest(cc, COUNTRY_CODES.names_in(rel)).map(|c| format!("country.{c}")),
-        None => suggest(key, LOGIN_KEYS.names_in(rel)).map(str::to_string),
+        Some(cc) => suggest(cc, &COUNTRY_CODES, rel).map(|c| format!("country.{c}")),
+        None => suggest(key, &LOGIN_KEYS, rel).map(str::to_string),
     };
     let mut d = Diagnostic::manual(
         meta,
