@@ -300,6 +300,9 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     // And one on an arrow after a call in a parenthesised list (`pages` target).
     let arrow = b"new OktaSignIn({});\n(a, b() => 1)\n";
     write_file(tmp.path(), "arrow.js", arrow);
+    // And a type annotation parsed in plain JavaScript (`js` target).
+    let field = b"new OktaSignIn({});\nclass A { a\nc\n: d }\n";
+    write_file(tmp.path(), "field.js", field);
     write_file(
         tmp.path(),
         "c.vue",
@@ -319,13 +322,14 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
         class_this
     );
     assert_eq!(std::fs::read(tmp.path().join("arrow.js")).unwrap(), arrow);
+    assert_eq!(std::fs::read(tmp.path().join("field.js")).unwrap(), field);
     let statuses: Vec<_> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| (f["path"].clone(), f["status"].clone()))
         .collect();
-    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert_eq!(statuses.len(), 6, "{statuses:?}");
     for (path, status) in &statuses {
         assert_eq!(status, "error", "{path}");
     }

@@ -636,13 +636,17 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            b'(' if i >= 3
-                && b[i - 3..i].eq_ignore_ascii_case(b"url")
-                && !text[i + 1..].trim_start().starts_with(['"', '\'']) =>
-            {
-                match memchr::memchr(b')', &b[i..]) {
-                    Some(e) => i += e,
-                    None => return Some((i, "this `url(` is never closed".to_string())),
+            b'(' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url") => {
+                match raw_url_end(text, i) {
+                    Ok(end) => i = end,
+                    Err(None) => {
+                        return Some((i, "this `url(` is never closed".to_string()));
+                    }
+                    // Quoted, or no URL token: its brackets count as any others.
+                    Err(Some(())) => open.push((i, b'(')),
+                }
+                if open.len() > super::MAX_NESTING {
+                    return Some((i, super::too_deep_message()));
                 }
             }
             c @ (b'(' | b'[' | b'{') => {
@@ -676,6 +680,20 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     // The innermost: in a truncated file the outer rule is never closed either.
     open.last()
         .map(|&(at, o)| (at, format!("this `{}` is never closed", char::from(o))))
+}
+
+/// The `)` of an unquoted `url(` at `open` whose text is one URL token (no whitespace
+/// inside, no quote or `(`): its brackets are text, `url(x[1].png)`. `Err(Some(()))` when
+/// it is no such token (a quoted URL, or text the parsers read as a call), `Err(None)`
+/// when there is no `)` at all.
+fn raw_url_end(text: &str, open: usize) -> Result<usize, Option<()>> {
+    let rest = &text[open + 1..];
+    let close = rest.find(')').ok_or(None)?;
+    let url = rest[..close].trim_matches([' ', '\t', '\n', '\r', '\x0c']);
+    if url.contains([' ', '\t', '\n', '\r', '\x0c', '"', '\'', '(']) {
+        return Err(Some(()));
+    }
+    Ok(open + 1 + close)
 }
 
 #[cfg(test)]
@@ -744,6 +762,7 @@ mod tests {
     #[test]
     fn unbalanced_brackets_are_an_error_not_a_hang() {
         let deep = format!("a {{ b: {} }}", "f(".repeat(40));
+        let url = "a { src: url(/x { c;\n}\nb {\n ((((((((((((((((((((((((((((( d { e: f }\n(((( g.ttf) }\n";
         let cases = [
             ("a { b: c[", "a { b: c".len(), "`[` is never closed"),
             ("a { b: [d", "a { b: ".len(), "`[` is never closed"),
@@ -760,6 +779,13 @@ mod tests {
                 "`(` is closed by a `}`",
             ),
             ("a { b: c) }", 2, "`{` is closed by a `)`"),
+            // An unquoted `url(` that is no URL token (a space inside): its `(` counts,
+            // or the calls after it reach raffia's backtracking (found by the fuzzer).
+            (
+                url,
+                url.find("(((( g").unwrap() + 2,
+                "`(` is closed by a `}`",
+            ),
             ("a { } )", "a { } ".len(), "`)` closes nothing"),
             ("a { b: url(x", "a { b: url".len(), "`url(` is never closed"),
             ("a { b: c", 2, "`{` is never closed"),
