@@ -3,9 +3,8 @@
 mod common;
 
 use common::*;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn tree_bytes(root: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files(root)
@@ -332,20 +331,10 @@ fn crlf_and_bom_round_trip_outside_the_edit() {
 
 #[test]
 fn stdin_filename_prints_the_rewritten_source() {
-    let mut child = bin()
-        .args(["--stdin-filename", "src/login.js", "--from", "5.0.0"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(WIDGET_JS.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        bin().args(["--stdin-filename", "src/login.js", "--from", "5.0.0"]),
+        WIDGET_JS.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
@@ -697,15 +686,10 @@ fn bundles_named_on_the_command_line_and_on_stdin() {
         b"# Acme\r\nidx.session.expired=Expir\xe9e\r\n".to_vec(),
         "renamed, Latin-1 byte kept"
     );
-    let mut child = bin()
-        .args(["--stdin-filename", "login_de.properties", "--from", "5.0.0"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&latin1).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        bin().args(["--stdin-filename", "login_de.properties", "--from", "5.0.0"]),
+        &latin1,
+    );
     assert_eq!(
         out.stdout,
         b"# Acme\r\nidx.session.expired=Expir\xe9e\r\n".to_vec()
@@ -776,20 +760,12 @@ fn stylesheets_dry_run_shows_safe_edits_and_unsafe_ones_with_the_flag() {
         &[&args[..], &["--only", "i18n", "w.css"]].concat(),
     );
     assert_eq!(out.status.code(), Some(0));
-    let mut child = bin()
-        .current_dir(tmp.path())
-        .args(["--from", "6.9.0", "--stdin-filename", "x.scss"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"#okta-sign-in { .o-form { font-family: montserrat; } }\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        bin()
+            .current_dir(tmp.path())
+            .args(["--from", "6.9.0", "--stdin-filename", "x.scss"]),
+        b"#okta-sign-in { .o-form { font-family: montserrat; } }\n",
+    );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "#okta-sign-in { .o-form { font-family: montserrat-okta; } }\n"

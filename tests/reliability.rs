@@ -333,16 +333,7 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     for (path, status) in &statuses {
         assert_eq!(status, "error", "{path}");
     }
-    let mut child = bin()
-        .args(["--stdin-filename", "odd.jsx"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(jsx).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(bin().args(["--stdin-filename", "odd.jsx"]), jsx);
     assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
 }
 
@@ -405,21 +396,10 @@ fn code_nested_past_the_stack_is_an_error_of_that_file_and_the_run_goes_on() {
     assert_eq!(status("ok.js")["status"], "changed");
 
     // Standard input runs on the main thread, which gets the same large stack.
-    let mut child = bin()
-        .args(["--from", "5.0.0", "--stdin-filename", "chains.js"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(chains.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        bin().args(["--from", "5.0.0", "--stdin-filename", "chains.js"]),
+        chains.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, chains.as_bytes());
 }

@@ -4,8 +4,7 @@
 mod common;
 
 use common::*;
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const KEY: &str = "'oie.session.expired': 'Expired'";
 
@@ -32,17 +31,13 @@ fn stdin_gives_what_write_writes_and_the_patch_applies_for_every_kind() {
         let tmp = tempfile::tempdir().unwrap();
         write_file(tmp.path(), rel, &bytes);
         let patch = tmp.path().join("stdin.patch");
-        let mut child = bin()
-            .current_dir(tmp.path())
-            .args(["--from", "5.0.0", "--stdin-filename", rel, "--patch-file"])
-            .arg(&patch)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(&bytes).unwrap();
-        let stdin_out = child.wait_with_output().unwrap();
+        let stdin_out = run_with_stdin(
+            bin()
+                .current_dir(tmp.path())
+                .args(["--from", "5.0.0", "--stdin-filename", rel, "--patch-file"])
+                .arg(&patch),
+            &bytes,
+        );
         assert!(stdin_out.status.code().unwrap() < 2, "{rel}: {stdin_out:?}");
         assert_ne!(stdin_out.stdout, bytes, "{rel}: a fix was expected");
 

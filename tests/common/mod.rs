@@ -32,6 +32,25 @@ pub fn write_file(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     std::fs::write(p, bytes).unwrap();
 }
 
+/// Runs `cmd` with `input` on its standard input (standard output and error captured).
+pub fn run_with_stdin(cmd: &mut Command, input: impl AsRef<[u8]>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_ref())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Whether `git apply` (run in `dir`, patch on standard input) takes `patch` as it is.
 pub fn git_apply(dir: &Path, patch: &str) -> bool {
     use std::io::Write;
