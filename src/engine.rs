@@ -341,19 +341,23 @@ pub fn on_large_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     if LARGE_STACK.with(std::cell::Cell::get) {
         return f();
     }
+    let job = std::sync::Mutex::new(Some(f));
+    let take = || job.lock().unwrap_or_else(|e| e.into_inner()).take();
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .stack_size(STACK_SIZE)
             .spawn_scoped(scope, || {
                 mark_large_stack();
-                f()
+                take().map(|f| f())
             });
         match worker {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => panic!("cannot start a thread to process a file"),
+            // No thread to be had (a thread limit, strict overcommit): on this one.
+            Err(_) => take().map(|f| f()),
         }
+        .expect("the job runs once")
     })
 }
 
@@ -947,6 +951,29 @@ pub fn fix_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn work_runs_once_on_a_large_stack_and_its_panic_comes_back() {
+        // A recursion that needs ~64 MiB: more than a test thread's stack.
+        fn depth(n: u64) -> u64 {
+            let pad = std::hint::black_box([n; 64]);
+            if pad[63] == 0 {
+                0
+            } else {
+                1 + depth(pad[0] - 1)
+            }
+        }
+        assert_eq!(on_large_stack(|| depth(100_000)), 100_000);
+        // Already on one: inline, no second thread.
+        let outer = on_large_stack(|| {
+            let id = std::thread::current().id();
+            on_large_stack(|| std::thread::current().id() == id)
+        });
+        assert!(outer);
+        let caught = std::panic::catch_unwind(|| on_large_stack(|| panic!("below")));
+        let panic = caught.unwrap_err();
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"below"));
+    }
 
     #[test]
     fn a_style_block_is_analysed_in_file_offsets() {
