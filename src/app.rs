@@ -209,11 +209,34 @@ fn run(args: RunArgs) -> ExitCode {
         .iter()
         .map(|(engine, paths)| (engine, paths, walk(paths, args.no_ignore, walk_threads)))
         .collect();
+    // Configs in folders below the paths given: their files take the nearest one.
+    let mut nested = Vec::with_capacity(walks.len());
+    for (_, paths, walked) in &walks {
+        let (configs, owners) =
+            match crate::config::nested(paths, &walked.files, &walked.config_dirs) {
+                Ok(found) => found,
+                Err(e) => return usage_error(&e.to_string()),
+            };
+        let mut engines = Vec::with_capacity(configs.len());
+        for config in configs {
+            let target = target_of(&args, Some(&config.file));
+            if let Some(from) = target.from.filter(|&f| f > target.to) {
+                return usage_error(&format!(
+                    "--from {from} is newer than --to {} (from {})",
+                    target.to,
+                    display_path(&config.path)
+                ));
+            }
+            engines.push(Engine::new(target).with_project(Some(config)));
+        }
+        nested.push((engines, owners));
+    }
     let progress =
         crate::progress::Progress::new(walks.iter().map(|(_, _, w)| w.files.len()).sum());
     let mut reports: Vec<FileReport> = Vec::new();
-    for (engine, paths, walked) in walks {
-        reports.extend(process_group(engine, paths, walked, &progress));
+    for ((engine, paths, walked), (inner, owners)) in walks.into_iter().zip(&nested) {
+        let engine_of = |i: usize| owners[i].map_or(engine, |o| &inner[o]);
+        reports.extend(process_group(engine, engine_of, paths, walked, &progress));
     }
     progress.finish();
     reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
@@ -289,22 +312,27 @@ fn run(args: RunArgs) -> ExitCode {
     finish(engine, &args, &reports, mode)
 }
 
-/// Walks and processes the paths that share one project config; walked files outside
-/// its `include` / inside its `exclude` are left out (files named are always taken).
-fn process_group(
-    engine: &Engine,
+/// Processes the files walked from the paths that share one project config, each with
+/// the engine of its own config (`engine_of(index)`: the group's, or a nested one's);
+/// walked files outside its `include` / inside its `exclude` are left out (files named
+/// are always taken). Files the walk skipped are judged by the group's config.
+fn process_group<'e>(
+    group: &Engine,
+    engine_of: impl Fn(usize) -> &'e Engine + Sync,
     paths: &[std::path::PathBuf],
     walked: Walked,
     progress: &crate::progress::Progress,
 ) -> Vec<FileReport> {
-    let taken = |p: &std::path::PathBuf| {
+    let taken = |p: &std::path::PathBuf, engine: &Engine| {
         paths.contains(p) || engine.project.as_ref().is_none_or(|c| c.includes(p))
     };
     let mut reports: Vec<FileReport> = walked
         .files
         .par_iter()
-        .filter_map(|p| {
-            let report = taken(p).then(|| engine.process_path(p, paths.contains(p)));
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let engine = engine_of(i);
+            let report = taken(p, engine).then(|| engine.process_path(p, paths.contains(p)));
             progress.inc();
             report
         })
@@ -312,7 +340,7 @@ fn process_group(
     for (path, why) in walked.errors {
         reports.push(FileReport::error(path, why));
     }
-    for (path, why) in walked.skipped.into_iter().filter(|(p, _)| taken(p)) {
+    for (path, why) in walked.skipped.into_iter().filter(|(p, _)| taken(p, group)) {
         reports.push(FileReport::skipped(path, why));
     }
     reports

@@ -11,7 +11,7 @@ use crate::rules::{Engine, Section, RULES};
 use crate::version::Version;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -287,40 +287,107 @@ pub fn load_for(path: &Path) -> Result<Option<ProjectConfig>, ConfigError> {
         abs.parent()
     };
     for dir in start.into_iter().flat_map(Path::ancestors) {
-        let own = dir.join(FILE_NAME);
-        if own.is_file() {
-            let text = read(&own)?;
-            let file = parse(&text).map_err(|e| ConfigError::json(&own, &text, &e))?;
+        if let Some(config) = load_in(dir, path)? {
+            return Ok(Some(config));
+        }
+    }
+    Ok(None)
+}
+
+/// The config in folder `dir` itself (absolute), shown relative like `given`.
+fn load_in(dir: &Path, given: &Path) -> Result<Option<ProjectConfig>, ConfigError> {
+    let own = dir.join(FILE_NAME);
+    if own.is_file() {
+        let text = read(&own)?;
+        let file = parse(&text).map_err(|e| ConfigError::json(&own, &text, &e))?;
+        return Ok(Some(ProjectConfig {
+            path: shown(given, &own),
+            root: dir.to_path_buf(),
+            file,
+        }));
+    }
+    let pkg = dir.join("package.json");
+    if pkg.is_file() {
+        let text = read(&pkg)?;
+        // A package.json that is not JSON, or has no key, is not a config.
+        let has_key = serde_json::from_str::<serde_json::Value>(&text)
+            .is_ok_and(|v| v.get(PACKAGE_KEY).is_some());
+        if has_key {
+            #[derive(Deserialize)]
+            struct Package {
+                #[serde(rename = "widgetMigrate")]
+                config: ConfigFile,
+            }
+            let file = serde_json::from_str::<Package>(&text)
+                .map_err(|e| ConfigError::json(&pkg, &text, &e))?
+                .config;
             return Ok(Some(ProjectConfig {
-                path: shown(path, &own),
+                path: shown(given, &pkg),
                 root: dir.to_path_buf(),
                 file,
             }));
         }
-        let pkg = dir.join("package.json");
-        if pkg.is_file() {
-            let text = read(&pkg)?;
-            // A package.json that is not JSON, or has no key, is not a config.
-            let has_key = serde_json::from_str::<serde_json::Value>(&text)
-                .is_ok_and(|v| v.get(PACKAGE_KEY).is_some());
-            if has_key {
-                #[derive(Deserialize)]
-                struct Package {
-                    #[serde(rename = "widgetMigrate")]
-                    config: ConfigFile,
-                }
-                let file = serde_json::from_str::<Package>(&text)
-                    .map_err(|e| ConfigError::json(&pkg, &text, &e))?
-                    .config;
-                return Ok(Some(ProjectConfig {
-                    path: shown(path, &pkg),
-                    root: dir.to_path_buf(),
-                    file,
-                }));
-            }
-        }
     }
     Ok(None)
+}
+
+/// Configs in folders below the walked `roots`: each of `files` (found by walking the
+/// roots) takes the nearest config above it, as a path given does. Returns the configs
+/// found and, per file, the index of its own among them (`None`: the roots' config, or
+/// a file named as a root). Only `candidates` are read (the folders where the walk met a
+/// widget-migrate.json or package.json: no file system calls for the others), each once.
+pub fn nested(
+    roots: &[PathBuf],
+    files: &[PathBuf],
+    candidates: &[PathBuf],
+) -> Result<(Vec<ProjectConfig>, Vec<Option<usize>>), ConfigError> {
+    let candidates: std::collections::HashSet<&Path> =
+        candidates.iter().map(PathBuf::as_path).collect();
+    let mut found: Vec<ProjectConfig> = Vec::new();
+    let mut by_dir: HashMap<&Path, Option<usize>> =
+        roots.iter().map(|r| (r.as_path(), None)).collect();
+    let mut owners = Vec::with_capacity(files.len());
+    for file in files {
+        let owner = match file.parent() {
+            Some(dir) if !roots.contains(file) => {
+                nearest(dir, &candidates, &mut by_dir, &mut found)?
+            }
+            _ => None,
+        };
+        owners.push(owner);
+    }
+    Ok((found, owners))
+}
+
+/// The config nearest above `dir` up to a root (memoised in `by_dir`).
+fn nearest<'p>(
+    dir: &'p Path,
+    candidates: &std::collections::HashSet<&Path>,
+    by_dir: &mut HashMap<&'p Path, Option<usize>>,
+    found: &mut Vec<ProjectConfig>,
+) -> Result<Option<usize>, ConfigError> {
+    if let Some(&owner) = by_dir.get(dir) {
+        return Ok(owner);
+    }
+    // Above every root (cannot happen for walked files): the roots' config.
+    let Some(parent) = dir.parent() else {
+        return Ok(None);
+    };
+    let own = if candidates.contains(dir) {
+        let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        load_in(&abs, dir)?
+    } else {
+        None
+    };
+    let owner = match own {
+        Some(config) => {
+            found.push(config);
+            Some(found.len() - 1)
+        }
+        None => nearest(parent, candidates, by_dir, found)?,
+    };
+    by_dir.insert(dir, owner);
+    Ok(owner)
 }
 
 /// Parses the text of a widget-migrate.json.

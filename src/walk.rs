@@ -18,6 +18,9 @@ pub struct Walked {
     /// Files of a handled kind that are not processed, with the reason (symlinks met
     /// while walking are not followed).
     pub skipped: Vec<(PathBuf, String)>,
+    /// Folders met holding a file that can be a project config (`widget-migrate.json`,
+    /// `package.json`): only these are looked at for configs below the paths given.
+    pub config_dirs: Vec<PathBuf>,
 }
 
 pub fn walk(paths: &[PathBuf], no_ignore: bool, threads: usize) -> Walked {
@@ -98,6 +101,14 @@ fn walk_dir(root: &Path, no_ignore: bool, threads: usize, found: &Mutex<Walked>)
             match entry {
                 Ok(e) => {
                     let kind = e.file_type();
+                    let name = e.file_name();
+                    if (name == crate::config::FILE_NAME || name == "package.json")
+                        && kind.is_some_and(|t| t.is_file())
+                    {
+                        if let Some(dir) = e.path().parent() {
+                            lock(found).config_dirs.push(dir.to_path_buf());
+                        }
+                    }
                     if FileKind::for_path(e.path(), false).is_some() {
                         if kind.is_some_and(|t| t.is_file()) {
                             lock(found).files.push(e.into_path());

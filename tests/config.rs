@@ -104,6 +104,66 @@ fn discovery_walks_up_and_the_nearest_file_wins() {
 }
 
 #[test]
+fn configs_below_a_walked_folder_apply_to_their_files() {
+    // A monorepo run from its root: each package's own config wins for its files, as
+    // when the package is the path given.
+    let tmp = tempfile::tempdir().unwrap();
+    for pkg in ["a", "b", "c", "c/vendor"] {
+        write_file(
+            tmp.path(),
+            &format!("packages/{pkg}/src/login.js"),
+            WIDGET_JS,
+        );
+    }
+    write_file(
+        tmp.path(),
+        "widget-migrate.json",
+        r#"{ "from": "3.0.0", "rules": { "i18n/rename-key": "off" } }"#,
+    );
+    write_file(
+        tmp.path(),
+        "packages/b/widget-migrate.json",
+        r#"{ "from": "3.0.0" }"#,
+    );
+    write_file(
+        tmp.path(),
+        "packages/c/package.json",
+        r#"{ "name": "c", "widgetMigrate": { "from": "3.0.0", "exclude": ["vendor"] } }"#,
+    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
+    let renamed = |file: &str| rules_in(&doc, file).contains(&"i18n/rename-key".to_string());
+    assert!(
+        !renamed("packages/a/src/login.js"),
+        "the root's config: {doc}"
+    );
+    assert!(renamed("packages/b/src/login.js"), "b's own config");
+    assert!(renamed("packages/c/src/login.js"), "c's package.json");
+    assert!(
+        !paths(&doc).contains(&"packages/c/vendor/src/login.js".to_string()),
+        "c's exclude"
+    );
+    // The same as running on the package alone.
+    let alone = json(&run_in(tmp.path(), &["--format", "json", "packages/b"]));
+    assert_eq!(
+        rules_in(&alone, "packages/b/src/login.js"),
+        rules_in(&doc, "packages/b/src/login.js")
+    );
+    // A bad config below stops the run, with its place.
+    write_file(
+        tmp.path(),
+        "packages/a/widget-migrate.json",
+        "{\n  \"form\": \"3.0.0\"\n}\n",
+    );
+    let out = run_in(tmp.path(), &["--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("packages/a/widget-migrate.json:2:3") && err.contains("form"),
+        "{err}"
+    );
+}
+
+#[test]
 fn rule_overrides_and_accepted_exceptions() {
     let tmp = tempfile::tempdir().unwrap();
     write_file(tmp.path(), "src/a.js", WIDGET_JS);
