@@ -303,6 +303,9 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     // And a type annotation parsed in plain JavaScript (`js` target).
     let field = b"new OktaSignIn({});\nclass A { a\nc\n: d }\n";
     write_file(tmp.path(), "field.js", field);
+    // And raffia's (`styles` target): an escape at the end of an SCSS placeholder name.
+    let placeholder = b"#okta-sign-in .chzn-single { }\n%-\\\\\\ { }\n";
+    write_file(tmp.path(), "placeholder.scss", placeholder);
     write_file(
         tmp.path(),
         "c.vue",
@@ -323,13 +326,17 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     );
     assert_eq!(std::fs::read(tmp.path().join("arrow.js")).unwrap(), arrow);
     assert_eq!(std::fs::read(tmp.path().join("field.js")).unwrap(), field);
+    assert_eq!(
+        std::fs::read(tmp.path().join("placeholder.scss")).unwrap(),
+        placeholder
+    );
     let statuses: Vec<_> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| (f["path"].clone(), f["status"].clone()))
         .collect();
-    assert_eq!(statuses.len(), 6, "{statuses:?}");
+    assert_eq!(statuses.len(), 7, "{statuses:?}");
     for (path, status) in &statuses {
         assert_eq!(status, "error", "{path}");
     }
