@@ -303,6 +303,9 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     // And a type annotation parsed in plain JavaScript (`js` target).
     let field = b"new OktaSignIn({});\nclass A { a\nc\n: d }\n";
     write_file(tmp.path(), "field.js", field);
+    // And a TypeScript enum member ending inside `[`.
+    let enum_ts = b"new OktaSignIn({});\nenum m{c/a[x";
+    write_file(tmp.path(), "enum.ts", enum_ts);
     // And raffia's (`styles` target): an escape at the end of an SCSS placeholder name.
     let placeholder = b"#okta-sign-in .chzn-single { }\n%-\\\\\\ { }\n";
     write_file(tmp.path(), "placeholder.scss", placeholder);
@@ -326,6 +329,7 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     );
     assert_eq!(std::fs::read(tmp.path().join("arrow.js")).unwrap(), arrow);
     assert_eq!(std::fs::read(tmp.path().join("field.js")).unwrap(), field);
+    assert_eq!(std::fs::read(tmp.path().join("enum.ts")).unwrap(), enum_ts);
     assert_eq!(
         std::fs::read(tmp.path().join("placeholder.scss")).unwrap(),
         placeholder
@@ -336,7 +340,7 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
         .iter()
         .map(|f| (f["path"].clone(), f["status"].clone()))
         .collect();
-    assert_eq!(statuses.len(), 7, "{statuses:?}");
+    assert_eq!(statuses.len(), 8, "{statuses:?}");
     for (path, status) in &statuses {
         assert_eq!(status, "error", "{path}");
     }

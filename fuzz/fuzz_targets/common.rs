@@ -44,6 +44,8 @@ const KNOWN_UPSTREAM: &[(&str, &str)] = &[
     ("swc_ecma_parser-47.0.0", "src/parser/expr.rs:2769:17"),
     // ... a type annotation parsed in JavaScript, `class A { a\nc\n: d }` ...
     ("swc_ecma_parser-47.0.0", "src/parser/typescript.rs:1285:9"),
+    // ... a TypeScript enum member that ends inside `[`, `enum m { c/a[x` ...
+    ("swc_ecma_parser-47.0.0", "src/parser/mod.rs:1381:9"),
     // ... and raffia: `-` before something that cannot start an identifier.
     ("raffia-0.13.0", "src/tokenizer/mod.rs:372:21"),
 ];
