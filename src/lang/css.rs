@@ -618,8 +618,15 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
 /// valid file is refused; the others get a clearer message than the parser's.
 fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let line_comments = !matches!(syntax, StyleSyntax::Css);
+    // Interpolation inside strings is code: `"a #{f(x)} b"` (SCSS), `"a @{x} b"` (Less).
+    let interpolation = match syntax {
+        StyleSyntax::Scss | StyleSyntax::Sass => Some(b'#'),
+        StyleSyntax::Less => Some(b'@'),
+        StyleSyntax::Css => None,
+    };
     let b = text.as_bytes();
-    let mut open: Vec<(usize, u8)> = Vec::new();
+    // Each open bracket, and for the `{` of an interpolation the quote to go back to.
+    let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -631,10 +638,11 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                 i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
             }
             q @ (b'"' | b'\'') => {
-                i += 1;
-                while i < b.len() && b[i] != q && b[i] != b'\n' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                let (end, interpolated) = string_end(b, i + 1, q, interpolation);
+                if interpolated {
+                    open.push((end, b'{', Some(q)));
                 }
+                i = end;
             }
             b'(' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url") => {
                 match raw_url_end(text, i) {
@@ -643,14 +651,14 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                         return Some((i, "this `url(` is never closed".to_string()));
                     }
                     // Quoted, or no URL token: its brackets count as any others.
-                    Err(Some(())) => open.push((i, b'(')),
+                    Err(Some(())) => open.push((i, b'(', None)),
                 }
                 if open.len() > super::MAX_NESTING {
                     return Some((i, super::too_deep_message()));
                 }
             }
             c @ (b'(' | b'[' | b'{') => {
-                open.push((i, c));
+                open.push((i, c, None));
                 if open.len() > super::MAX_NESTING {
                     return Some((i, super::too_deep_message()));
                 }
@@ -662,8 +670,16 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                     _ => b'{',
                 };
                 match open.pop() {
-                    Some((_, o)) if o == opener => {}
-                    Some((at, o)) => {
+                    Some((_, o, None)) if o == opener => {}
+                    // The end of an interpolation: back into its string.
+                    Some((_, o, Some(q))) if o == opener => {
+                        let (end, interpolated) = string_end(b, i + 1, q, interpolation);
+                        if interpolated {
+                            open.push((end, b'{', Some(q)));
+                        }
+                        i = end;
+                    }
+                    Some((at, o, _)) => {
                         let (o, c) = (char::from(o), char::from(c));
                         return Some((at, format!("this `{o}` is closed by a `{c}`")));
                     }
@@ -679,7 +695,24 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     }
     // The innermost: in a truncated file the outer rule is never closed either.
     open.last()
-        .map(|&(at, o)| (at, format!("this `{}` is never closed", char::from(o))))
+        .map(|&(at, o, _)| (at, format!("this `{}` is never closed", char::from(o))))
+}
+
+/// Where the string whose text starts at `i` (after its quote `q`) ends: at its closing
+/// quote, a line break (an unclosed string) or the end of the text; or, `true`, at the
+/// `{` of an interpolation (`interpolation` then `{`) that starts inside it.
+fn string_end(b: &[u8], mut i: usize, q: u8, interpolation: Option<u8>) -> (usize, bool) {
+    while i < b.len() && b[i] != q && b[i] != b'\n' {
+        if b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if Some(b[i]) == interpolation && b.get(i + 1) == Some(&b'{') {
+            return (i + 1, true);
+        }
+        i += 1;
+    }
+    (i.min(b.len()), false)
 }
 
 /// The `)` of an unquoted `url(` at `open` whose text is one URL token (no whitespace
@@ -820,6 +853,23 @@ mod tests {
         let ok = format!("{}b: c;{}", "a {\n".repeat(n), "}\n".repeat(n));
         let parsed = crate::engine::on_large_stack(|| parse(&ok, StyleSyntax::Scss, 0).is_ok());
         assert!(parsed);
+    }
+
+    /// Interpolation inside a string is code: a `[` left open in it reached raffia, which
+    /// looped until out of memory (found by the fuzzer, target `styles`).
+    #[test]
+    fn interpolation_in_strings_is_code() {
+        for (syntax, sigil) in [(StyleSyntax::Scss, '#'), (StyleSyntax::Less, '@')] {
+            let bad = format!("a {{ b: 'x {sigil}{{c[d");
+            let (at, message) = unbalanced(&bad, syntax).unwrap();
+            assert_eq!(at, bad.find('[').unwrap(), "{syntax:?}");
+            assert!(message.contains("`[` is never closed"), "{message}");
+            // Back in the string after it: a bracket there is text.
+            let good = format!("a {{ b: \"x {sigil}{{f(1)}} [ \"; }}");
+            assert_eq!(unbalanced(&good, syntax), None, "{syntax:?}");
+        }
+        // Plain CSS has no interpolation: all of it is string.
+        assert_eq!(unbalanced("a { b: 'x #{c[d' }", StyleSyntax::Css), None);
     }
 
     #[test]
