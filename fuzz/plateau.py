@@ -9,7 +9,8 @@ from seeds/). libFuzzer's
 status lines are timestamped as they arrive and kept in logs/<target>.log; at the end a
 table gives, per target, the executions, the edge coverage (`cov`) and features (`ft`) at
 each tenth of the run, and when coverage last grew. A target whose `cov` did not grow
-in the last third of its run is called flat. A crash stops its target; the input is in
+in the last third of its run is called flat; otherwise the share of its coverage that the
+last third added says how close it is. A crash stops its target; the input is in
 artifacts/<target>/.
 """
 
@@ -78,7 +79,10 @@ def summary(target, seconds, points, crashed, code):
               f"see logs/{target}.log and artifacts/{target}/")
     else:
         flat = grew_at <= seconds * 2 / 3
-        print(f"\ncov last grew at {grew_at:.0f} s of {seconds} s: {'flat' if flat else 'still growing'}")
+        third = [p for p in points if p[0] <= seconds * 2 / 3] or points[:1]
+        gain = last_cov - third[-1][2]
+        print(f"\ncov last grew at {grew_at:.0f} s of {seconds} s: {'flat' if flat else 'still growing'}; "
+              f"the last third added {gain:,} edges ({100 * gain / last_cov:.2f} % of {last_cov:,})")
     print()
 
 

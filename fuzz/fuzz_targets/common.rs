@@ -120,7 +120,7 @@ pub fn check(name: &str, data: &[u8]) {
     record_panics();
     LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).clear();
     let report = process(name, data.to_vec());
-    if report.status == Status::Error && report.reason.as_deref().is_some_and(|r| r.contains("internal error")) {
+    if report.status == Status::Error && report.reason.as_deref().is_some_and(|r| r.starts_with("internal error while processing")) {
         let panic = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let known = KNOWN_UPSTREAM.iter().any(|(krate, what)| panic.contains(krate) && panic.contains(what));
         if !known && UPSTREAM_CRATES.iter().any(|c| panic.contains(c)) {
