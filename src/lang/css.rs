@@ -618,12 +618,6 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
 /// valid file is refused; the others get a clearer message than the parser's.
 fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let line_comments = !matches!(syntax, StyleSyntax::Css);
-    // Interpolation inside strings is code: `"a #{f(x)} b"` (SCSS), `"a @{x} b"` (Less).
-    let interpolation = match syntax {
-        StyleSyntax::Scss | StyleSyntax::Sass => Some(b'#'),
-        StyleSyntax::Less => Some(b'@'),
-        StyleSyntax::Css => None,
-    };
     let b = text.as_bytes();
     // Each open bracket, and for the `{` of an interpolation the quote to go back to.
     let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
@@ -637,8 +631,13 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
             b'/' if line_comments && b.get(i + 1) == Some(&b'/') => {
                 i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
             }
+            // Less inline JavaScript: raffia reads `` `...` `` (any bytes, lines and
+            // backslashes included) as one token, so its brackets are text.
+            b'`' if matches!(syntax, StyleSyntax::Less) => {
+                i = memchr::memchr(b'`', &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
+            }
             q @ (b'"' | b'\'') => {
-                let (end, interpolated) = string_end(b, i + 1, q, interpolation);
+                let (end, interpolated) = string_end(b, i + 1, q, syntax);
                 if interpolated {
                     open.push((end, b'{', Some(q)));
                 }
@@ -673,7 +672,7 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                     Some((_, o, None)) if o == opener => {}
                     // The end of an interpolation: back into its string.
                     Some((_, o, Some(q))) if o == opener => {
-                        let (end, interpolated) = string_end(b, i + 1, q, interpolation);
+                        let (end, interpolated) = string_end(b, i + 1, q, syntax);
                         if interpolated {
                             open.push((end, b'{', Some(q)));
                         }
@@ -700,15 +699,28 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
 
 /// Where the string whose text starts at `i` (after its quote `q`) ends: at its closing
 /// quote, a line break (an unclosed string) or the end of the text; or, `true`, at the
-/// `{` of an interpolation (`interpolation` then `{`) that starts inside it.
-fn string_end(b: &[u8], mut i: usize, q: u8, interpolation: Option<u8>) -> (usize, bool) {
+/// `{` of an interpolation that starts inside it, as raffia reads one: `#{` in SCSS,
+/// `@{` or `${` before the start of a name in Less, none in CSS.
+fn string_end(b: &[u8], mut i: usize, q: u8, syntax: StyleSyntax) -> (usize, bool) {
     while i < b.len() && b[i] != q && b[i] != b'\n' {
         if b[i] == b'\\' {
             i += 2;
             continue;
         }
-        if Some(b[i]) == interpolation && b.get(i + 1) == Some(&b'{') {
-            return (i + 1, true);
+        if b.get(i + 1) == Some(&b'{') {
+            let starts = match syntax {
+                StyleSyntax::Scss | StyleSyntax::Sass => b[i] == b'#',
+                StyleSyntax::Less => {
+                    matches!(b[i], b'@' | b'$')
+                        && b.get(i + 2).is_some_and(|&c| {
+                            c.is_ascii_alphabetic() || matches!(c, b'-' | b'_' | b'\\') || c >= 0x80
+                        })
+                }
+                StyleSyntax::Css => false,
+            };
+            if starts {
+                return (i + 1, true);
+            }
         }
         i += 1;
     }
@@ -868,8 +880,34 @@ mod tests {
             let good = format!("a {{ b: \"x {sigil}{{f(1)}} [ \"; }}");
             assert_eq!(unbalanced(&good, syntax), None, "{syntax:?}");
         }
+        // Less also reads `${name}`, and neither `@{` nor `${` before what starts no name.
+        let bad = "a { b: 'x ${c[d";
+        assert_eq!(
+            unbalanced(bad, StyleSyntax::Less).unwrap().0,
+            bad.find('[').unwrap()
+        );
+        let text = "a { b: 'x @{[' }";
+        assert_eq!(unbalanced(text, StyleSyntax::Less), None);
+        assert!(parse(text, StyleSyntax::Less, 0).is_ok());
         // Plain CSS has no interpolation: all of it is string.
         assert_eq!(unbalanced("a { b: 'x #{c[d' }", StyleSyntax::Css), None);
+    }
+
+    /// A `)` inside Less inline JavaScript is text to raffia; counted, it closed a math
+    /// function raffia saw open to the end, where it looped until out of memory (found by
+    /// the fuzzer, target `styles`).
+    #[test]
+    fn less_inline_javascript_is_one_token() {
+        let bad = "a { b: c; }\nmin(in(`)`)\n";
+        let (at, message) = unbalanced(bad, StyleSyntax::Less).unwrap();
+        assert_eq!(at, bad.find("min(").unwrap() + 3);
+        assert!(message.contains("`(` is never closed"), "{message}");
+        assert!(parse(bad, StyleSyntax::Less, 0).is_err());
+        let good = "@x: `\"(\".toUpperCase() + '[\\\\'`;\na { b: ~`1 + (2`; c: d }\n";
+        assert_eq!(unbalanced(good, StyleSyntax::Less), None);
+        assert!(parse(good, StyleSyntax::Less, 0).is_ok());
+        // Only Less has it: elsewhere a backtick is a delimiter and brackets count.
+        assert!(unbalanced("a { b: `)` }", StyleSyntax::Scss).is_some());
     }
 
     #[test]
