@@ -135,6 +135,23 @@ pub fn target_of(args: &RunArgs, config: Option<&ConfigFile>) -> Target {
     }
 }
 
+/// The engine for files under `config` (or none): the target from the flags and the
+/// config, refused when `--from` is newer than `--to`.
+fn engine_for(args: &RunArgs, config: Option<ProjectConfig>) -> Result<Engine, String> {
+    let target = target_of(args, config.as_ref().map(|c| &c.file));
+    if let Some(from) = target.from.filter(|&f| f > target.to) {
+        let whence = config
+            .as_ref()
+            .map(|c| format!(" (from {})", display_path(&c.path)))
+            .unwrap_or_default();
+        return Err(format!(
+            "--from {from} is newer than --to {}{whence}",
+            target.to
+        ));
+    }
+    Ok(Engine::new(target).with_project(config))
+}
+
 fn run(args: RunArgs) -> ExitCode {
     let mut answers = None;
     if args.interactive {
@@ -171,20 +188,10 @@ fn run(args: RunArgs) -> ExitCode {
     }
     let mut engines = Vec::new();
     for (config, paths) in groups {
-        let target = target_of(&args, config.as_ref().map(|c| &c.file));
-        if let Some(from) = target.from {
-            if from > target.to {
-                let whence = config
-                    .as_ref()
-                    .map(|c| format!(" (from {})", display_path(&c.path)))
-                    .unwrap_or_default();
-                return usage_error(&format!(
-                    "--from {from} is newer than --to {}{whence}",
-                    target.to
-                ));
-            }
+        match engine_for(&args, config) {
+            Ok(engine) => engines.push((engine, paths)),
+            Err(why) => return usage_error(&why),
         }
-        engines.push((Engine::new(target).with_project(config), paths));
     }
     let threads = args.threads.unwrap_or(0);
     // Fails only when a pool exists already (tests calling twice): keep that one.
@@ -217,18 +224,14 @@ fn run(args: RunArgs) -> ExitCode {
                 Ok(found) => found,
                 Err(e) => return usage_error(&e.to_string()),
             };
-        let mut engines = Vec::with_capacity(configs.len());
-        for config in configs {
-            let target = target_of(&args, Some(&config.file));
-            if let Some(from) = target.from.filter(|&f| f > target.to) {
-                return usage_error(&format!(
-                    "--from {from} is newer than --to {} (from {})",
-                    target.to,
-                    display_path(&config.path)
-                ));
-            }
-            engines.push(Engine::new(target).with_project(Some(config)));
-        }
+        let engines: Result<Vec<_>, _> = configs
+            .into_iter()
+            .map(|config| engine_for(&args, Some(config)))
+            .collect();
+        let engines = match engines {
+            Ok(engines) => engines,
+            Err(why) => return usage_error(&why),
+        };
         nested.push((engines, owners));
     }
     let progress =

@@ -161,6 +161,19 @@ fn configs_below_a_walked_folder_apply_to_their_files() {
         err.contains("packages/a/widget-migrate.json:2:3") && err.contains("form"),
         "{err}"
     );
+    // So does a target below that runs backwards, named with its config.
+    write_file(
+        tmp.path(),
+        "packages/a/widget-migrate.json",
+        r#"{ "from": "7.0.0", "to": "6.0.0" }"#,
+    );
+    let out = run_in(tmp.path(), &["."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--from 7.0.0 is newer than --to 6.0.0 (from packages/a/widget-migrate.json)"),
+        "{err}"
+    );
 }
 
 #[test]
