@@ -282,67 +282,55 @@ fn a_panic_below_becomes_an_error_for_that_file_only() {
 
 #[test]
 fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
-    // `fuzz/` (target `pages`) found input on which swc reaches an `unreachable!` in its
-    // JSX parser (a namespaced name followed by a member, `<a:b.c>`), in release builds
-    // too. Through a Vue component, a plain JSX file and standard input, it must be an
-    // error of that file only.
+    // Inputs the fuzzers (`fuzz/`) found on which swc or raffia panic: an `unreachable!`
+    // (in release builds too) or a debug assertion (these tests are a debug build; the
+    // release build gives a parse error). Each must be an error of its file only, the
+    // file untouched, through a plain file, a Vue component and standard input.
+    let jsx: &[u8] = b"new OktaSignIn({});\nconst x = <a:b.c />;\n";
+    let cases: [(&str, &[u8]); 8] = [
+        // `pages`: a JSX namespaced name followed by a member.
+        ("odd.jsx", jsx),
+        // `js`: `+`, a line break, then a template with a bad `\u` escape.
+        ("template.js", b"new OktaSignIn({});\n+\n`\\u`\n"),
+        // `js`: an inverted span in TypeScript.
+        ("class.ts", b"new OktaSignIn({});\n+class this\n"),
+        // `pages`: an arrow after a call in a parenthesised list.
+        ("arrow.js", b"new OktaSignIn({});\n(a, b() => 1)\n"),
+        // `js`: a type annotation parsed in plain JavaScript.
+        ("field.js", b"new OktaSignIn({});\nclass A { a\nc\n: d }\n"),
+        // `js`: a TypeScript enum member ending inside `[`.
+        ("enum.ts", b"new OktaSignIn({});\nenum m{c/a[x"),
+        // `styles` (raffia): an escape at the end of an SCSS placeholder name.
+        (
+            "placeholder.scss",
+            b"#okta-sign-in .chzn-single { }\n%-\\\\\\ { }\n",
+        ),
+        (
+            "c.vue",
+            b"<script>\nnew OktaSignIn({});\nconst x = <a:b.c />;\n</script>\n",
+        ),
+    ];
     let tmp = tempfile::tempdir().unwrap();
-    let jsx = b"new OktaSignIn({});\nconst x = <a:b.c />;\n";
-    write_file(tmp.path(), "odd.jsx", jsx);
-    // The same in swc's template lexing (found by the `js` target): `+`, a line break,
-    // then a template with a bad `\u` escape.
-    let template = b"new OktaSignIn({});\n+\n`\\u`\n";
-    write_file(tmp.path(), "template.js", template);
-    // And a debug assertion on an inverted span in TypeScript (`js` target): `+class this`.
-    // Release builds give a parse error; debug builds (these tests) a caught panic.
-    let class_this = b"new OktaSignIn({});\n+class this\n";
-    write_file(tmp.path(), "class.ts", class_this);
-    // And one on an arrow after a call in a parenthesised list (`pages` target).
-    let arrow = b"new OktaSignIn({});\n(a, b() => 1)\n";
-    write_file(tmp.path(), "arrow.js", arrow);
-    // And a type annotation parsed in plain JavaScript (`js` target).
-    let field = b"new OktaSignIn({});\nclass A { a\nc\n: d }\n";
-    write_file(tmp.path(), "field.js", field);
-    // And a TypeScript enum member ending inside `[`.
-    let enum_ts = b"new OktaSignIn({});\nenum m{c/a[x";
-    write_file(tmp.path(), "enum.ts", enum_ts);
-    // And raffia's (`styles` target): an escape at the end of an SCSS placeholder name.
-    let placeholder = b"#okta-sign-in .chzn-single { }\n%-\\\\\\ { }\n";
-    write_file(tmp.path(), "placeholder.scss", placeholder);
-    write_file(
-        tmp.path(),
-        "c.vue",
-        b"<script>\nnew OktaSignIn({});\nconst x = <a:b.c />;\n</script>\n",
-    );
-    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
-    for f in doc["files"].as_array().unwrap() {
-        assert_ne!(f["status"], "changed", "{f}");
+    for (name, bytes) in cases {
+        write_file(tmp.path(), name, bytes);
     }
-    assert_eq!(std::fs::read(tmp.path().join("odd.jsx")).unwrap(), jsx);
-    assert_eq!(
-        std::fs::read(tmp.path().join("template.js")).unwrap(),
-        template
-    );
-    assert_eq!(
-        std::fs::read(tmp.path().join("class.ts")).unwrap(),
-        class_this
-    );
-    assert_eq!(std::fs::read(tmp.path().join("arrow.js")).unwrap(), arrow);
-    assert_eq!(std::fs::read(tmp.path().join("field.js")).unwrap(), field);
-    assert_eq!(std::fs::read(tmp.path().join("enum.ts")).unwrap(), enum_ts);
-    assert_eq!(
-        std::fs::read(tmp.path().join("placeholder.scss")).unwrap(),
-        placeholder
-    );
+    let doc = json(&run_in(tmp.path(), &["--format", "json", "."]));
     let statuses: Vec<_> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| (f["path"].clone(), f["status"].clone()))
         .collect();
-    assert_eq!(statuses.len(), 8, "{statuses:?}");
+    assert_eq!(statuses.len(), cases.len(), "{statuses:?}");
     for (path, status) in &statuses {
         assert_eq!(status, "error", "{path}");
+    }
+    for (name, bytes) in cases {
+        assert_eq!(
+            std::fs::read(tmp.path().join(name)).unwrap(),
+            bytes,
+            "{name}"
+        );
     }
     let out = run_with_stdin(bin().args(["--stdin-filename", "odd.jsx"]), jsx);
     assert!(matches!(out.status.code(), Some(0..=2)), "{:?}", out.status);
