@@ -88,6 +88,9 @@ pub struct FileReport {
     pub status: Status,
     pub reason: Option<String>,
     pub from: Option<(Version, FromSource)>,
+    /// What a file looked at was migrated to (`to`, engine, gen3): under nested or
+    /// several project configs, not every file's is the run's.
+    pub aim: Option<(Version, crate::rules::Engine, bool)>,
     pub source: Option<SourceText>,
     /// The new text, when it differs from the original.
     pub output: Option<String>,
@@ -113,6 +116,7 @@ impl FileReport {
             status: Status::Skipped,
             reason: Some(reason.into()),
             from: None,
+            aim: None,
             source: None,
             output: None,
             fixes: Vec::new(),
@@ -478,6 +482,7 @@ impl Engine {
             status: Status::Unchanged,
             reason: None,
             from: None,
+            aim: None,
             source: None,
             output: None,
             fixes: Vec::new(),
@@ -493,6 +498,7 @@ impl Engine {
             };
             self.fix_file(&mut report, &source, &kind, from.0);
             report.from = Some(from);
+            report.aim = Some((self.target.to, self.target.engine, self.target.gen3));
             // Kept for positions and diffs; a file not looked at has neither, and
             // dropping its text keeps the run's memory to the files that matter.
             report.source = Some(source);

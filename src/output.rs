@@ -175,6 +175,13 @@ fn range_json(src: Option<&SourceText>, start: usize, end: usize) -> (usize, usi
     (sl, sc, el, ec)
 }
 
+fn engine_name(engine: crate::rules::Engine) -> &'static str {
+    match engine {
+        crate::rules::Engine::Oie => "oie",
+        crate::rules::Engine::Classic => "classic",
+    }
+}
+
 /// The `--format json` document of the contract.
 pub fn json_document(
     reports: &[FileReport],
@@ -227,6 +234,14 @@ pub fn json_document(
             if let Some((v, _)) = &r.from {
                 file["from"] = json!(v.to_string());
             }
+            // A file under another project config than the run's first one.
+            if let Some((to, engine, gen3)) = r.aim {
+                if (to, engine, gen3) != (target.to, target.engine, target.gen3) {
+                    file["to"] = json!(to.to_string());
+                    file["engine"] = json!(engine_name(engine));
+                    file["gen3"] = json!(gen3);
+                }
+            }
             file
         })
         .collect();
@@ -234,7 +249,7 @@ pub fn json_document(
         "version": 1,
         "from": from,
         "to": target.to.to_string(),
-        "engine": match target.engine { crate::rules::Engine::Oie => "oie", crate::rules::Engine::Classic => "classic" },
+        "engine": engine_name(target.engine),
         "gen3": target.gen3,
         "files": files,
         "summary": {

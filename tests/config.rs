@@ -123,7 +123,7 @@ fn configs_below_a_walked_folder_apply_to_their_files() {
     write_file(
         tmp.path(),
         "packages/b/widget-migrate.json",
-        r#"{ "from": "3.0.0" }"#,
+        r#"{ "from": "3.0.0", "to": "7.0.0" }"#,
     );
     write_file(
         tmp.path(),
@@ -137,6 +137,20 @@ fn configs_below_a_walked_folder_apply_to_their_files() {
         "the root's config: {doc}"
     );
     assert!(renamed("packages/b/src/login.js"), "b's own config");
+    // The header is the root config's target; a file aimed elsewhere says so.
+    let file = |name: &str| {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_ne!(doc["to"], "7.0.0", "{doc}");
+    assert_eq!(file("packages/b/src/login.js")["to"], "7.0.0");
+    assert_eq!(file("packages/b/src/login.js")["engine"], "oie");
+    assert!(file("packages/a/src/login.js").get("to").is_none());
     assert!(renamed("packages/c/src/login.js"), "c's package.json");
     assert!(
         !paths(&doc).contains(&"packages/c/vendor/src/login.js".to_string()),
