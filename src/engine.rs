@@ -1070,6 +1070,12 @@ mod tests {
         // that, in original coordinates, they still rebuild the output.
         let rebuilt = apply_edits("xabc", applied.iter().flat_map(|f| &f.fix.edits));
         assert_eq!(rebuilt, out.output);
+        // The merged edit is listed under the later fix (as the README says).
+        let edits_of = |rule: &str| {
+            let f = applied.iter().find(|f| f.fix.rule == rule).unwrap();
+            f.fix.edits.len()
+        };
+        assert_eq!((edits_of("t/a"), edits_of("t/b")), (0, 1));
     }
 
     #[test]
