@@ -644,7 +644,7 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                 i = end;
             }
             b'(' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url") => {
-                match raw_url_end(text, i) {
+                match raw_url_end(b, i, syntax) {
                     Ok(end) => i = end,
                     Err(None) => {
                         return Some((i, "this `url(` is never closed".to_string()));
@@ -727,18 +727,52 @@ fn string_end(b: &[u8], mut i: usize, q: u8, syntax: StyleSyntax) -> (usize, boo
     (i.min(b.len()), false)
 }
 
-/// The `)` of an unquoted `url(` at `open` whose text is one URL token (no whitespace
-/// inside, no quote or `(`): its brackets are text, `url(x[1].png)`. `Err(Some(()))` when
-/// it is no such token (a quoted URL, or text the parsers read as a call), `Err(None)`
-/// when there is no `)` at all.
-fn raw_url_end(text: &str, open: usize) -> Result<usize, Option<()>> {
-    let rest = &text[open + 1..];
-    let close = rest.find(')').ok_or(None)?;
-    let url = rest[..close].trim_matches([' ', '\t', '\n', '\r', '\x0c']);
-    if url.contains([' ', '\t', '\n', '\r', '\x0c', '"', '\'', '(']) {
+/// The `)` of an unquoted `url(` at `open` that raffia reads as one URL token, whose
+/// brackets are then text (`url(x[1].png)`), scanned as raffia scans it: escapes
+/// (`url(a\\).png)`), whitespace only before the `)`. `Err(Some(()))` when it is no
+/// such token, and its brackets count: `url` is part of a longer name (`my-url(`,
+/// `.url(`, `@url(`), or the text holds a quote, a `(`, an inner space or an SCSS
+/// interpolation. `Err(None)` when the text ends first. Counting brackets raffia skips
+/// can only report an error; skipping brackets it reads would hide one from the check.
+fn raw_url_end(b: &[u8], open: usize, syntax: StyleSyntax) -> Result<usize, Option<()>> {
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let name_start = open - 3;
+    if name_start > 0
+        && !matches!(b[name_start - 1], b':' | b',' | b'(' | b'{' | b';')
+        && !space(b[name_start - 1])
+    {
         return Err(Some(()));
     }
-    Ok(open + 1 + close)
+    let mut i = open + 1;
+    while i < b.len() && space(b[i]) {
+        i += 1;
+    }
+    loop {
+        match b.get(i) {
+            None => return Err(None),
+            Some(b'\\') if i + 1 >= b.len() => return Err(None),
+            Some(b'\\') => i += 2,
+            Some(b')') => return Ok(i),
+            Some(&c) if space(c) => {
+                while i < b.len() && space(b[i]) {
+                    i += 1;
+                }
+                return match b.get(i) {
+                    Some(b')') => Ok(i),
+                    Some(_) => Err(Some(())),
+                    None => Err(None),
+                };
+            }
+            Some(b'(' | b'"' | b'\'') => return Err(Some(())),
+            Some(b'#')
+                if b.get(i + 1) == Some(&b'{')
+                    && !matches!(syntax, StyleSyntax::Css | StyleSyntax::Less) =>
+            {
+                return Err(Some(()));
+            }
+            Some(_) => i += 1,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -908,6 +942,34 @@ mod tests {
         assert!(parse(good, StyleSyntax::Less, 0).is_ok());
         // Only Less has it: elsewhere a backtick is a delimiter and brackets count.
         assert!(unbalanced("a { b: `)` }", StyleSyntax::Scss).is_some());
+    }
+
+    /// The check must read a `url(` as raffia does. Taking an escaped `)` for the end
+    /// of the URL hid a math function raffia saw open to the end of the file, where it
+    /// ran out of memory; so did, in principle, any name ending in `url`.
+    #[test]
+    fn url_tokens_are_read_as_raffia_reads_them() {
+        for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+            let escaped = "a { b: c; }\nmin(url(a\\))";
+            let (at, message) = unbalanced(escaped, syntax).unwrap();
+            assert_eq!(at, escaped.find("min(").unwrap() + 3, "{syntax:?}");
+            assert!(message.contains("`(` is never closed"), "{message}");
+            for good in [
+                "a { b: url(a\\).png) }",
+                "a { b: url(  x[1].png  ), url(y{.png) }",
+                "a{b:url(x[.png)}",
+            ] {
+                assert_eq!(unbalanced(good, syntax), None, "{syntax:?} {good}");
+                assert!(parse(good, syntax, 0).is_ok(), "{syntax:?} {good}");
+            }
+            // A longer name is a call: its brackets count.
+            for call in ["a { b: my-url([)) }", "a { b: x.url([)) }"] {
+                assert!(unbalanced(call, syntax).is_some(), "{syntax:?} {call}");
+            }
+            let open = "a { b: url(x\\";
+            let (_, message) = unbalanced(open, syntax).unwrap();
+            assert!(message.contains("`url(` is never closed"), "{message}");
+        }
     }
 
     #[test]
