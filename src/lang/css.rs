@@ -621,10 +621,28 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let b = text.as_bytes();
     // Each open bracket, and for the `{` of an interpolation the quote to go back to.
     let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
+    let mut word = Word::Gap;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'\\' => i += 1,
+            // An escape: the next character is part of a name, whatever it is.
+            b'\\' => {
+                i += 2;
+                word = Word::Name;
+                continue;
+            }
+            // raffia takes the character after the `-` that starts a name (an ident,
+            // unit, `@name`, `$name`) as it is, so in `-\"x"` the `\` escapes nothing:
+            // the name is `-\` and a string follows. Inside a name it escapes as usual.
+            b'-' if word != Word::Name && b.get(i + 1).is_some_and(|&c| starts_name(c)) => {
+                i += 2;
+                word = Word::Name;
+                continue;
+            }
+            _ => {}
+        }
+        word = word.next(b, i);
+        match b[i] {
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 1);
             }
@@ -695,6 +713,49 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     // The innermost: in a truncated file the outer rule is never closed either.
     open.last()
         .map(|&(at, o, _)| (at, format!("this `{}` is never closed", char::from(o))))
+}
+
+/// Where the bracket check is, as far as raffia's reading of a `\\` depends on it: in a
+/// name (ident, unit, hash, at-keyword), in a number, or between tokens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Word {
+    Gap,
+    Name,
+    Number,
+}
+
+impl Word {
+    /// The state after the byte at `i` (not a `\\`, nor a `-` that starts a name).
+    fn next(self, b: &[u8], i: usize) -> Word {
+        let at = |k: usize| b.get(k).copied().unwrap_or(0);
+        match b[i] {
+            b'0'..=b'9' if self == Word::Gap => Word::Number,
+            b'0'..=b'9' => self,
+            // An exponent continues a number; any other letter after one starts its unit.
+            b'e' | b'E'
+                if self == Word::Number
+                    && (at(i + 1).is_ascii_digit()
+                        || (matches!(at(i + 1), b'+' | b'-') && at(i + 2).is_ascii_digit())) =>
+            {
+                Word::Number
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => Word::Name,
+            b'-' if self == Word::Name => Word::Name,
+            b'.' if at(i + 1).is_ascii_digit() => Word::Number,
+            b'#' if at(i + 1) == b'\\' || in_name(at(i + 1)) => Word::Name,
+            _ => Word::Gap,
+        }
+    }
+}
+
+/// A character that continues a name.
+fn in_name(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_') || c >= 0x80
+}
+
+/// A character after a `-` that makes it the start of a name (raffia's `is_start_of_ident`).
+fn starts_name(c: u8) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, b'-' | b'_' | b'\\') || c >= 0x80
 }
 
 /// Where the string whose text starts at `i` (after its quote `q`) ends: at its closing
@@ -969,6 +1030,32 @@ mod tests {
             let open = "a { b: url(x\\";
             let (_, message) = unbalanced(open, syntax).unwrap();
             assert!(message.contains("`url(` is never closed"), "{message}");
+        }
+    }
+
+    /// raffia reads `-\\"` at the start of a name as the name `-\\` and a quote; read as
+    /// an escaped quote, the string after it hid a `[` that raffia saw open to the end of
+    /// the file, where it ran out of memory (found by the fuzzer, target `styles`).
+    #[test]
+    fn a_backslash_after_a_leading_dash_escapes_nothing() {
+        for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+            // At the start of a name (after a gap, a number, `@`): the quote is code.
+            for bad in ["h:-\\\"\"[", "a { b: 1-\\\"\"[ }", "a { b: @-\\\"\"[ }"] {
+                let (at, message) = unbalanced(bad, syntax).expect(bad);
+                assert_eq!(at, bad.find('[').unwrap(), "{syntax:?} {bad}");
+                assert!(message.starts_with("this `[` is"), "{message}");
+            }
+            // Inside a name (or a hash, or after `--`) it escapes: the quote is text.
+            for good in [
+                "a { b: x-\\\"; }",
+                "a { b: --\\\"; }",
+                "a { b: #a-\\\"; }",
+                "a { b: 1px-\\\"; }",
+                ".w-\\[1px\\] { b: c }",
+            ] {
+                assert_eq!(unbalanced(good, syntax), None, "{syntax:?} {good}");
+                assert!(parse(good, syntax, 0).is_ok(), "{syntax:?} {good}");
+            }
         }
     }
 
