@@ -627,7 +627,7 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
         match b[i] {
             // An escape: the next character is part of a name, whatever it is.
             b'\\' => {
-                i += 2;
+                i = escape_end(b, i);
                 word = Word::Name;
                 continue;
             }
@@ -715,6 +715,23 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
         .map(|&(at, o, _)| (at, format!("this `{}` is never closed", char::from(o))))
 }
 
+/// The end of the escape whose `\\` is at `i`, as raffia reads one: one character, or up
+/// to six hex digits and one whitespace after them, a line break included (so `"\\41`
+/// and a line break do not end the string there).
+fn escape_end(b: &[u8], i: usize) -> usize {
+    if !b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) {
+        return i + 2;
+    }
+    let mut j = i + 2;
+    while j < b.len() && j < i + 7 && b[j].is_ascii_hexdigit() {
+        j += 1;
+    }
+    if b.get(j).is_some_and(u8::is_ascii_whitespace) {
+        j += 1;
+    }
+    j
+}
+
 /// Where the bracket check is, as far as raffia's reading of a `\\` depends on it: in a
 /// name (ident, unit, hash, at-keyword), in a number, or between tokens.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -765,7 +782,7 @@ fn starts_name(c: u8) -> bool {
 fn string_end(b: &[u8], mut i: usize, q: u8, syntax: StyleSyntax) -> (usize, bool) {
     while i < b.len() && b[i] != q && b[i] != b'\n' {
         if b[i] == b'\\' {
-            i += 2;
+            i = escape_end(b, i);
             continue;
         }
         if b.get(i + 1) == Some(&b'{') {
@@ -812,7 +829,7 @@ fn raw_url_end(b: &[u8], open: usize, syntax: StyleSyntax) -> Result<usize, Opti
         match b.get(i) {
             None => return Err(None),
             Some(b'\\') if i + 1 >= b.len() => return Err(None),
-            Some(b'\\') => i += 2,
+            Some(b'\\') => i = escape_end(b, i),
             Some(b')') => return Ok(i),
             Some(&c) if space(c) => {
                 while i < b.len() && space(b[i]) {
@@ -1056,6 +1073,26 @@ mod tests {
                 assert_eq!(unbalanced(good, syntax), None, "{syntax:?} {good}");
                 assert!(parse(good, syntax, 0).is_ok(), "{syntax:?} {good}");
             }
+        }
+    }
+
+    /// A hex escape takes one whitespace after it: a line break there does not end a
+    /// string, and a name goes on after a space there.
+    #[test]
+    fn hex_escapes_take_the_whitespace_after_them() {
+        for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+            // raffia: one string over two lines, then an open `[`.
+            let string = "a { b: \"x\\41\n\" [ }";
+            assert_eq!(
+                unbalanced(string, syntax).unwrap().0,
+                string.find('[').unwrap()
+            );
+            // raffia: the name `\41 -\"`, so the quote is escaped and the `[` is code.
+            let name = "a { b: \\41 -\\\"[ }";
+            assert_eq!(unbalanced(name, syntax).unwrap().0, name.find('[').unwrap());
+            let good = "a { b: \"\\41 [\"; c: \\31 0px }";
+            assert_eq!(unbalanced(good, syntax), None, "{syntax:?}");
+            assert!(parse(good, syntax, 0).is_ok(), "{syntax:?}");
         }
     }
 
