@@ -622,8 +622,10 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     // Each open bracket, and for the `{` of an interpolation the quote to go back to.
     let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
     let mut word = Word::Gap;
+    let mut prelude = Prelude::default();
     let mut i = 0;
     while i < b.len() {
+        prelude.see(b, i, open.len(), line_comments);
         match b[i] {
             // An escape: the next character is part of a name, whatever it is.
             b'\\' => {
@@ -655,13 +657,17 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                 i = memchr::memchr(b'`', &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
             }
             q @ (b'"' | b'\'') => {
+                prelude.href(open.len());
                 let (end, interpolated) = string_end(b, i + 1, q, syntax);
                 if interpolated {
                     open.push((end, b'{', Some(q)));
                 }
                 i = end;
             }
-            b'(' if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"url") => {
+            b'(' if i >= 3
+                && b[i - 3..i].eq_ignore_ascii_case(b"url")
+                && prelude.url_is_raw(open.len()) =>
+            {
                 match raw_url_end(b, i, syntax) {
                     Ok(end) => i = end,
                     Err(None) => {
@@ -713,6 +719,100 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     // The innermost: in a truncated file the outer rule is never closed either.
     open.last()
         .map(|&(at, o, _)| (at, format!("this `{}` is never closed", char::from(o))))
+}
+
+/// Whether the check is in the prelude of an at-rule, where raffia reads a `url(` outside
+/// parentheses as a call whose text it tokenizes (a media query function, a mixin's name,
+/// a `@supports` function): `url(//x)` opens a comment, `` url(`) `` a Less script, so its
+/// brackets count as any others. Exceptions, where it is a URL: the URL of `@import`
+/// (queries follow it), `@namespace` and `@document`, and the preludes that are values
+/// (`@return`, `@if`, `@debug` …; a Less `@variable:` is no at-rule at all).
+#[derive(Default)]
+struct Prelude {
+    /// Only whitespace or comments since the start of the text, a `{`, `}` or `;`.
+    statement_start: bool,
+    /// The bracket depth of the prelude, and whether it is an `@import` whose URL or
+    /// string is still to come.
+    inside: Option<(usize, bool)>,
+    started: bool,
+}
+
+impl Prelude {
+    /// Follows the byte at `i`, at bracket depth `depth` (before it opens or closes one).
+    fn see(&mut self, b: &[u8], i: usize, depth: usize, line_comments: bool) {
+        if !self.started {
+            self.started = true;
+            self.statement_start = true;
+        }
+        let comment = b[i] == b'/'
+            && (b.get(i + 1) == Some(&b'*') || (line_comments && b.get(i + 1) == Some(&b'/')));
+        match b[i] {
+            c if c.is_ascii_whitespace() || comment => {}
+            // An interpolation (`#{…}`, `@{…}`, `${…}`) is part of the prelude.
+            b'{' if i > 0 && matches!(b[i - 1], b'#' | b'@' | b'$') => {}
+            b'{' | b';' | b'}' => {
+                self.statement_start = true;
+                if self.inside.is_some_and(|(d, _)| d >= depth) {
+                    self.inside = None;
+                }
+            }
+            b'@' if self.statement_start => {
+                self.statement_start = false;
+                let name_end = b[i + 1..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'-'))
+                    .map_or(b.len(), |e| i + 1 + e);
+                let name = &b[i + 1..name_end];
+                let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+                let variable = b[name_end..]
+                    .iter()
+                    .find(|c| !c.is_ascii_whitespace())
+                    .is_some_and(|&c| c == b':');
+                let values = [
+                    "namespace",
+                    "document",
+                    "-moz-document",
+                    "return",
+                    "if",
+                    "else",
+                    "each",
+                    "while",
+                    "debug",
+                    "warn",
+                    "error",
+                    "plugin",
+                    "charset",
+                    "use",
+                    "forward",
+                ];
+                if !name.is_empty() && !variable && !values.iter().any(|n| is(n)) {
+                    self.inside = Some((depth, is("import")));
+                }
+            }
+            _ => self.statement_start = false,
+        }
+    }
+
+    /// A URL or string at `depth`: the `@import` has its URL, queries follow.
+    fn href(&mut self, depth: usize) {
+        if let Some((d, import)) = &mut self.inside {
+            if *d == depth {
+                *import = false;
+            }
+        }
+    }
+
+    /// Whether a `url(` at `depth` is one URL token to raffia (else a call).
+    fn url_is_raw(&mut self, depth: usize) -> bool {
+        match self.inside {
+            Some((d, true)) if d == depth => {
+                self.href(depth);
+                true
+            }
+            Some((d, false)) => d != depth,
+            _ => true,
+        }
+    }
 }
 
 /// The end of the escape whose `\\` is at `i`, as raffia reads one: one character, or up
@@ -1094,6 +1194,41 @@ mod tests {
             assert_eq!(unbalanced(good, syntax), None, "{syntax:?}");
             assert!(parse(good, syntax, 0).is_ok(), "{syntax:?}");
         }
+    }
+
+    /// In a media query list a `url(` is a call raffia tokenizes: skipping its text as a
+    /// URL hid a comment or a Less script that raffia read, and a `[` after them it saw
+    /// open at the end of the file, where it ran out of memory (fuzzer, `styles`).
+    #[test]
+    fn url_in_an_at_rule_prelude_is_a_call() {
+        for syntax in [StyleSyntax::Scss, StyleSyntax::Less] {
+            for bad in [
+                "@media url([//)\nx",
+                "@media x, url([//)\nx",
+                "@import \"a\" t, url([//)\nx",
+                "a { } @media screen { } @media url([/*)\nx",
+                "@media #{$q} and url([//)\nx",
+                "@supports url([//)\nx",
+                "@include url([//)\nx",
+            ] {
+                assert!(unbalanced(bad, syntax).is_some(), "{syntax:?} {bad}");
+            }
+            // The URL of an `@import`, a URL inside a media feature, and after the prelude.
+            for good in [
+                "@import url(//fonts.example.com/css?a[]=1);\na { b: c }",
+                "@media (min-width: 1px) { a { b: url(//x/[.png) } }",
+                "@media screen { a { b: url(//x/[.png) } }",
+                "@namespace svg url(http://www.w3.org/2000/svg);\na { b: c }",
+            ] {
+                assert_eq!(unbalanced(good, syntax), None, "{syntax:?} {good}");
+                assert!(parse(good, syntax, 0).is_ok(), "{syntax:?} {good}");
+            }
+        }
+        let less = "@import (css) url(//x/[.css) screen;\n@x: url(//y/[.png);\na { b: @x }";
+        assert_eq!(unbalanced(less, StyleSyntax::Less), None);
+        assert!(parse(less, StyleSyntax::Less, 0).is_ok());
+        let less = "@media url(`)`[";
+        assert!(unbalanced(less, StyleSyntax::Less).is_some());
     }
 
     #[test]
