@@ -643,8 +643,13 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
             }
             _ => {}
         }
+        // In Less, raffia reads a comment right after `name.` as code (`a.//f(` spent
+        // seconds backtracking over the calls in it): so does the check.
+        let code_comment =
+            matches!(syntax, StyleSyntax::Less) && i >= 2 && b[i - 1] == b'.' && in_name(b[i - 2]);
         word = word.next(b, i);
         match b[i] {
+            b'/' if code_comment => i += 1,
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 1);
             }
@@ -1229,6 +1234,19 @@ mod tests {
         assert!(parse(less, StyleSyntax::Less, 0).is_ok());
         let less = "@media url(`)`[";
         assert!(unbalanced(less, StyleSyntax::Less).is_some());
+    }
+
+    /// raffia reads a comment right after `name.` in Less as code; unclosed calls in it
+    /// sent it backtracking for seconds (fuzzer, `styles`, as a timeout).
+    #[test]
+    fn a_less_comment_after_a_dot_is_code() {
+        let calls = "f(".repeat(16);
+        for bad in [format!("@i: ts.//{calls}\n"), format!("@i: ts./*{calls}*/")] {
+            assert!(unbalanced(&bad, StyleSyntax::Less).is_some(), "{bad}");
+            assert_eq!(unbalanced(&bad, StyleSyntax::Scss), None, "{bad}");
+        }
+        let fine = "@i: ts; // f(\n.a { b: c } /* ( */\n";
+        assert_eq!(unbalanced(fine, StyleSyntax::Less), None);
     }
 
     #[test]
