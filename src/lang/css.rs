@@ -610,19 +610,23 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
 /// The first bracket of `text` that is never closed or closed by the wrong one, outside
 /// comments, strings, escapes and unquoted `url(…)`, with what is wrong with it.
 ///
-/// raffia 0.13 must not see such a file (both found by the fuzzer, target `styles`): it
+/// raffia 0.13 must not see such a file (found by the fuzzer, target `styles`): it
 /// loops forever, allocating until the machine runs out of memory, when a file ends
-/// inside a `[…]` value (`a { b: c[`, in every syntax), and its SCSS and Less parsers
-/// backtrack exponentially over unclosed calls (`a { b: f(f(f(… }`: 16 of them take
-/// four seconds, 20 over a minute). Brackets balance in any stylesheet that parses, so no
-/// valid file is refused; the others get a clearer message than the parser's.
+/// inside a `[…]` value or a math function (`a { b: c[`, in every syntax), and its SCSS
+/// and Less parsers backtrack exponentially over unclosed calls (`a { b: f(f(f(… }`: 16
+/// of them take four seconds, 20 over a minute). Brackets balance in any stylesheet that
+/// parses, so no valid file is refused; the others get a clearer message than the
+/// parser's. The scan must read the text as raffia's tokenizer does (every place it did
+/// not was a way past it, found by the fuzzer or by reading raffia): where it cannot
+/// tell, it counts a bracket rather than skip it, since counting one raffia skips can
+/// only report an error.
 fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let line_comments = !matches!(syntax, StyleSyntax::Css);
     let b = text.as_bytes();
     // Each open bracket, and for the `{` of an interpolation the quote to go back to.
     let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
     let mut word = Word::Gap;
-    let mut prelude = Prelude::default();
+    let mut prelude = Prelude::new();
     let mut i = 0;
     while i < b.len() {
         prelude.see(b, i, open.len(), line_comments);
@@ -732,23 +736,24 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
 /// brackets count as any others. Exceptions, where it is a URL: the URL of `@import`
 /// (queries follow it), `@namespace` and `@document`, and the preludes that are values
 /// (`@return`, `@if`, `@debug` …; a Less `@variable:` is no at-rule at all).
-#[derive(Default)]
 struct Prelude {
     /// Only whitespace or comments since the start of the text, a `{`, `}` or `;`.
     statement_start: bool,
     /// The bracket depth of the prelude, and whether it is an `@import` whose URL or
     /// string is still to come.
     inside: Option<(usize, bool)>,
-    started: bool,
 }
 
 impl Prelude {
+    fn new() -> Prelude {
+        Prelude {
+            statement_start: true,
+            inside: None,
+        }
+    }
+
     /// Follows the byte at `i`, at bracket depth `depth` (before it opens or closes one).
     fn see(&mut self, b: &[u8], i: usize, depth: usize, line_comments: bool) {
-        if !self.started {
-            self.started = true;
-            self.statement_start = true;
-        }
         let comment = b[i] == b'/'
             && (b.get(i + 1) == Some(&b'*') || (line_comments && b.get(i + 1) == Some(&b'/')));
         match b[i] {
