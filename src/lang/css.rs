@@ -172,7 +172,19 @@ pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, Pa
             message,
         });
     }
-    let mut parser = ParserBuilder::new(text).syntax(syntax.raffia()).build();
+    // raffia 0.13 has loops that only a token ends and that never advance at the end of
+    // the input: a statement cut off there (`$g: [a *]` in SCSS, found by the fuzzer)
+    // spins forever, allocating. A `;` after the text ends any such loop; after a whole
+    // stylesheet it is an empty statement every syntax but the indented one accepts.
+    // Spans stay those of `text` (ranges and errors are clamped to it below).
+    let padded;
+    let source = if matches!(syntax, StyleSyntax::Sass) {
+        text
+    } else {
+        padded = format!("{text}\n;");
+        padded.as_str()
+    };
+    let mut parser = ParserBuilder::new(source).syntax(syntax.raffia()).build();
     let to_error = |e: &raffia::error::Error| ParseError {
         offset: offset + e.span.start.min(text.len()),
         message: match e.kind {
@@ -1252,6 +1264,38 @@ mod tests {
         }
         let fine = "@i: ts; // f(\n.a { b: c } /* ( */\n";
         assert_eq!(unbalanced(fine, StyleSyntax::Less), None);
+    }
+
+    /// raffia looped forever on a statement cut off by the end of the file (`$g:[a*]`,
+    /// SCSS, found by the fuzzer as a timeout); the `;` after the text ends it. Valid
+    /// stylesheets parse as before, with the same outline.
+    #[test]
+    fn a_statement_cut_off_by_the_end_is_an_error_not_a_hang() {
+        for (text, syntax) in [
+            ("$g:[a*]", StyleSyntax::Scss),
+            ("g:[a*]b", StyleSyntax::Scss),
+            ("g: [a and ]", StyleSyntax::Scss),
+        ] {
+            let e = crate::engine::on_large_stack(|| parse(text, syntax, 0).err());
+            let e = e.expect(text);
+            assert!(e.offset <= text.len(), "{text}: {e:?}");
+        }
+        let sheet = "#okta-sign-in .o-form { b: c } // x\n@media screen { .a { d: e } }";
+        for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+            let sheet = if syntax == StyleSyntax::Css {
+                &sheet.replace(" // x", "")
+            } else {
+                sheet
+            };
+            let out = parse(sheet, syntax, 0).unwrap_or_else(|e| panic!("{syntax:?}: {e:?}"));
+            assert!(!out.rules.is_empty());
+            let ends = out.rules.iter().flat_map(|r| {
+                let sels = r.selectors.iter().map(|c| c.range.end);
+                sels.chain(r.decls.iter().map(|d| d.range.end))
+            });
+            assert!(ends.clone().count() >= 3, "{syntax:?}");
+            assert!(ends.max() <= Some(sheet.len()), "{syntax:?}");
+        }
     }
 
     #[test]
