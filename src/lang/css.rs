@@ -172,19 +172,8 @@ pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, Pa
             message,
         });
     }
-    // raffia 0.13 has loops that only a token ends and that never advance at the end of
-    // the input: a statement cut off there (`$g: [a *]` in SCSS, found by the fuzzer)
-    // spins forever, allocating. A `;` after the text ends any such loop; after a whole
-    // stylesheet it is an empty statement every syntax but the indented one accepts.
-    // Spans stay those of `text` (ranges and errors are clamped to it below).
-    let padded;
-    let source = if matches!(syntax, StyleSyntax::Sass) {
-        text
-    } else {
-        padded = format!("{text}\n;");
-        padded.as_str()
-    };
-    let mut parser = ParserBuilder::new(source).syntax(syntax.raffia()).build();
+    let source = with_sentinel(text, syntax);
+    let mut parser = ParserBuilder::new(&source).syntax(syntax.raffia()).build();
     let to_error = |e: &raffia::error::Error| ParseError {
         offset: offset + e.span.start.min(text.len()),
         message: match e.kind {
@@ -205,6 +194,19 @@ pub fn parse(text: &str, syntax: StyleSyntax, offset: usize) -> Result<Sheet, Pa
     };
     w.statements(&sheet.statements, None);
     Ok(w.out)
+}
+
+/// `text` with a `;` after it. raffia 0.13 has loops that only a token ends and that
+/// never advance at the end of the input: a file that ends inside a value (`a { b: c[`,
+/// `min(1`) or cuts a statement off (`$g: [a *]` in SCSS; found by the fuzzer) spins
+/// forever, allocating. The `;` ends every such loop; after a whole stylesheet it is an
+/// empty statement that CSS, SCSS and Less accept (the indented syntax gets none). Spans
+/// stay those of `text` (ranges and errors are clamped to it).
+fn with_sentinel(text: &str, syntax: StyleSyntax) -> std::borrow::Cow<'_, str> {
+    match syntax {
+        StyleSyntax::Sass => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(format!("{text}\n;")),
+    }
 }
 
 struct Walker<'t> {
@@ -622,11 +624,11 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
 /// The first bracket of `text` that is never closed or closed by the wrong one, outside
 /// comments, strings, escapes and unquoted `url(…)`, with what is wrong with it.
 ///
-/// raffia 0.13 must not see such a file (found by the fuzzer, target `styles`): it
-/// loops forever, allocating until the machine runs out of memory, when a file ends
-/// inside a `[…]` value or a math function (`a { b: c[`, in every syntax), and its SCSS
+/// raffia 0.13 must not see such a file (found by the fuzzer, target `styles`): its SCSS
 /// and Less parsers backtrack exponentially over unclosed calls (`a { b: f(f(f(… }`: 16
-/// of them take four seconds, 20 over a minute). Brackets balance in any stylesheet that
+/// of them take four seconds, 20 over a minute), and it loops forever, allocating, when
+/// a file ends inside a `[…]` value or a math function (`a { b: c[`; [`with_sentinel`]
+/// now ends those loops too, this check was the first guard). Brackets balance in any stylesheet that
 /// parses, so no valid file is refused; the others get a clearer message than the
 /// parser's. The scan must read the text as raffia's tokenizer does (every place it did
 /// not was a way past it, found by the fuzzer or by reading raffia): where it cannot
@@ -1279,6 +1281,18 @@ mod tests {
             let e = crate::engine::on_large_stack(|| parse(text, syntax, 0).err());
             let e = e.expect(text);
             assert!(e.offset <= text.len(), "{text}: {e:?}");
+        }
+        // Alone, without the bracket check: every end-of-input loop found so far ends.
+        for (text, syntax) in [
+            ("a { b: c[", StyleSyntax::Css),
+            ("a { b: min(1", StyleSyntax::Scss),
+            ("min(in(`)`)", StyleSyntax::Less),
+            ("h:-\\\"\"[", StyleSyntax::Css),
+            ("@media url([//)\nx", StyleSyntax::Scss),
+        ] {
+            let source = with_sentinel(text, syntax);
+            let mut parser = ParserBuilder::new(&source).syntax(syntax.raffia()).build();
+            assert!(parser.parse::<Stylesheet>().is_err(), "{text}");
         }
         let sheet = "#okta-sign-in .o-form { b: c } // x\n@media screen { .a { d: e } }";
         for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
