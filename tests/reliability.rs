@@ -287,7 +287,7 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
     // release build gives a parse error). Each must be an error of its file only, the
     // file untouched, through a plain file, a Vue component and standard input.
     let jsx: &[u8] = b"new OktaSignIn({});\nconst x = <a:b.c />;\n";
-    let cases: [(&str, &[u8]); 8] = [
+    let cases: [(&str, &[u8]); 9] = [
         // `pages`: a JSX namespaced name followed by a member.
         ("odd.jsx", jsx),
         // `js`: `+`, a line break, then a template with a bad `\u` escape.
@@ -300,6 +300,8 @@ fn a_parser_panic_found_by_fuzzing_is_an_error_not_a_crash() {
         ("field.js", b"new OktaSignIn({});\nclass A { a\nc\n: d }\n"),
         // `js`: a TypeScript enum member ending inside `[`.
         ("enum.ts", b"new OktaSignIn({});\nenum m{c/a[x"),
+        // `js`: a template after a merge-conflict marker line, in TSX.
+        ("conflict.tsx", b"e\n=======\n`OktaSignIn`"),
         // `styles` (raffia): an escape at the end of an SCSS placeholder name.
         (
             "placeholder.scss",

@@ -46,6 +46,8 @@ const KNOWN_UPSTREAM: &[(&str, &str)] = &[
     ("swc_ecma_parser-47.0.0", "src/parser/typescript.rs:1285:9"),
     // ... a TypeScript enum member that ends inside `[`, `enum m { c/a[x` ...
     ("swc_ecma_parser-47.0.0", "src/parser/mod.rs:1381:9"),
+    // ... a template after a merge-conflict marker line, `e\n=======\n`x`` (TSX) ...
+    ("swc_ecma_parser-47.0.0", "src/lexer/mod.rs:521:9"),
     // ... and raffia: `-` before something that cannot start an identifier.
     ("raffia-0.13.0", "src/tokenizer/mod.rs:372:21"),
 ];

@@ -140,8 +140,13 @@ pub fn parse(text: &str, dialect: Dialect, offset: usize) -> Result<Parsed, Pars
 fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
     let b = text.as_bytes();
     let mut depth = 0usize;
-    // The depths of the open `<(` (TypeScript only).
-    let mut speculative: Vec<usize> = Vec::new();
+    // TypeScript only: whether a `<` that may open type arguments is pending at the
+    // current level (until a `;`, `,` or `>` there), and for each open bracket whether it
+    // opened while one was (it is then parsed once as a type, once as an expression)
+    // with the pending state of its level to go back to.
+    let mut pending = false;
+    let mut levels: Vec<(bool, bool)> = Vec::new();
+    let mut speculative = 0usize;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -158,29 +163,31 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            c @ (b'(' | b'[' | b'{') => {
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > super::MAX_NESTING {
                     return Some((i, super::too_deep_message()));
                 }
-                if typescript
-                    && c == b'('
-                    && text[..i]
-                        .trim_end_matches([' ', '\t', '\n', '\r'])
-                        .ends_with('<')
-                {
-                    speculative.push(depth);
-                    if speculative.len() > MAX_TS_SPECULATION {
-                        return Some((i, speculation_message()));
+                if typescript {
+                    levels.push((pending, pending));
+                    if pending {
+                        speculative += 1;
+                        if speculative > MAX_TS_SPECULATION {
+                            return Some((i, speculation_message()));
+                        }
                     }
+                    pending = false;
                 }
             }
             b')' | b']' | b'}' => {
-                if speculative.last() == Some(&depth) {
-                    speculative.pop();
-                }
                 depth = depth.saturating_sub(1);
+                if let Some((was, outer)) = levels.pop() {
+                    speculative -= usize::from(was);
+                    pending = outer;
+                }
             }
+            b'<' if typescript => pending = pending || may_open_type_arguments(&text[..i]),
+            b';' | b',' | b'>' => pending = false,
             _ => {}
         }
         i += 1;
@@ -188,16 +195,47 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
     None
 }
 
-/// How deep `<(` may nest in TypeScript. swc 47 tries each `a < (b = …` as type
-/// arguments and as arrow parameters before it reads it as an expression, and again for
-/// every level inside: the time grows about fourfold per level (8 levels 0.7 s, 10
-/// levels 7–13 s, 12 over a minute; found by the fuzzer, target `js`). Real code
-/// (`useState<(string | null)[]>`) nests it once or twice.
+/// Whether a `<` after `before` may open type arguments (`f<`, `a.b <`, `x[0]<`), not
+/// a comparison after an operator or JSX after a keyword (`return <div>`).
+fn may_open_type_arguments(before: &str) -> bool {
+    let before = before.trim_end_matches([' ', '\t', '\n', '\r']);
+    let word_start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .map_or(0, |k| k + 1);
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return before.ends_with([')', ']']);
+    }
+    !matches!(
+        word,
+        "return"
+            | "yield"
+            | "await"
+            | "case"
+            | "typeof"
+            | "void"
+            | "delete"
+            | "throw"
+            | "in"
+            | "of"
+            | "else"
+            | "do"
+            | "default"
+            | "instanceof"
+    )
+}
+
+/// How deep brackets opened after a possible `<` of type arguments may nest in
+/// TypeScript. swc 47 tries each such level as a type and then as an expression, again
+/// for every level inside: `a < (b = …` grows about fourfold per level (10 levels 7–13
+/// s), `n<[[{[[` sixfold (8 levels 2 s, under the fuzzer's build a timeout; both found
+/// by the fuzzer, target `js`). Real code (`useState<(string | null)[]>`, `a < b ? [x]
+/// : y`) opens one or two such levels.
 const MAX_TS_SPECULATION: usize = 6;
 
 fn speculation_message() -> String {
     format!(
-        "`<(` nests more than {MAX_TS_SPECULATION} levels deep here; the TypeScript parser takes time exponential in that depth, so the file is not parsed"
+        "brackets after a `<` nest more than {MAX_TS_SPECULATION} levels deep here; the TypeScript parser reads each level as type arguments and again as an expression, in time exponential in that depth, so the file is not parsed"
     )
 }
 
@@ -257,31 +295,52 @@ pub fn parse_json(text: &str, offset: usize) -> Result<Parsed, ParseError> {
 mod tests {
     use super::*;
 
-    /// Found by fuzz/ (target `js`): `a < (b = a < (b = …))` takes swc's TypeScript
-    /// parser time exponential in its depth. Past the bound it is refused at the `(`;
-    /// JavaScript, TypeScript within the bound and `<(` in real types parse.
+    /// Found by fuzz/ (target `js`): `a < (b = a < (b = …))` and `n<[[{[[n<[[{[[…` take
+    /// swc's TypeScript parser time exponential in their depth. Past the bound they are
+    /// refused at the bracket; JavaScript, TypeScript within the bound and real code parse.
     #[test]
     fn typescript_speculation_is_bounded() {
-        let nest = |n: usize| format!("x = {}c{};", "a < (b = ".repeat(n), ")".repeat(n));
-        let deep = nest(MAX_TS_SPECULATION + 1);
-        for dialect in [Dialect::Ts, Dialect::Tsx] {
-            let err = parse(&deep, dialect, 3).err().expect("refused");
-            assert_eq!(
-                err.offset - 3,
-                deep.match_indices('(').nth(MAX_TS_SPECULATION).unwrap().0
+        let parens = |n: usize| format!("x = {}c{};", "a < (b = ".repeat(n), ")".repeat(n));
+        let arrays = |n: usize| {
+            format!("x = {}c{};", "n<[[{[[", "]]}]]".repeat(n)).replacen(
+                "n<[[{[[",
+                &"n<[[{[[".repeat(n),
+                1,
+            )
+        };
+        for (nest, brackets) in [(&parens as &dyn Fn(usize) -> String, "("), (&arrays, "[")] {
+            let deep = nest(MAX_TS_SPECULATION + 1);
+            for dialect in [Dialect::Ts, Dialect::Tsx] {
+                let err = parse(&deep, dialect, 3).err().expect("refused");
+                assert!(err.message.contains("exponential"), "{}", err.message);
+                let at = err.offset - 3;
+                assert_eq!(&deep[at..at + 1], brackets, "{deep}");
+                let ok = nest(MAX_TS_SPECULATION);
+                assert!(too_deep(&ok, true).is_none(), "{ok}");
+            }
+            assert!(
+                too_deep(&deep, false).is_none(),
+                "JavaScript is not bounded"
             );
-            assert!(err.message.contains("exponential"), "{}", err.message);
-            assert!(parse(&nest(MAX_TS_SPECULATION), dialect, 0).is_ok());
         }
-        assert!(parse(&deep, Dialect::Js, 0).is_ok());
-        // Closed `<(` do not add up, and strings and comments hold none.
-        let flat = format!(
-            "{}\nconst s = '{}'; // {}",
-            "let v = useState<(string | null)[]>([]);\n".repeat(20),
-            "a<(".repeat(9),
-            "a<(".repeat(9)
+        assert!(parse(&parens(MAX_TS_SPECULATION + 1), Dialect::Js, 0).is_ok());
+        // Real code: generics, comparisons, JSX after `return`, strings and comments.
+        let real = r#"
+function List<T extends { id: string }>(props: { items: Array<Record<string, [number, { a: T }]>> }) {
+  const [open, setOpen] = useState<(string | null)[]>([]);
+  for (let i = 0; i < props.items.length; i++) { if (i < 2) { setOpen([...open, null]); } }
+  const pick = (a: number, b: number) => (a < b ? [a] : { b: [b] });
+  return <ul>{props.items.map((x) => { return <li key={String(x)}>{x < 1 ? <b>{[x]}</b> : null}</li>; })}</ul>;
+}
+const s = 'a<(a<(a<(a<(a<(a<(a<('; // a<(a<(a<(a<(a<(a<(a<(
+"#;
+        let real = real.repeat(3);
+        assert!(too_deep(&real, true).is_none());
+        assert!(
+            parse(&real, Dialect::Tsx, 0).is_ok(),
+            "{:?}",
+            parse(&real, Dialect::Tsx, 0).err()
         );
-        assert!(parse(&flat, Dialect::Tsx, 0).is_ok());
     }
 
     /// Found by fuzz/ (target `js`): a few thousand nested brackets overflowed the stack
