@@ -794,21 +794,30 @@ pub fn fix_loop(
                 let Some(prev) = previous.take() else {
                     return Err(LoopError::Unparsable(e));
                 };
-                // The last pass broke the syntax: roll back, find the fixes that do it alone.
+                // The last pass broke the syntax: roll back, and find the fixes that do,
+                // each given the ones before it that do not. A fix may break it only
+                // together with another (two removals that each parse alone): blaming
+                // the whole pass then dropped fixes that were fine, and the next run
+                // applied them (found by the fuzzer, target `pages`).
                 current = prev.text;
                 record = prev.record;
                 applied.truncate(prev.applied);
-                let mut culprits: Vec<Fix> = prev
-                    .chosen
-                    .iter()
-                    .filter(|f| !parses(&apply_edits(&current, &f.edits)))
-                    .cloned()
-                    .collect();
+                let mut kept: Vec<&Edit> = Vec::new();
+                let mut culprits: Vec<Fix> = Vec::new();
+                for f in &prev.chosen {
+                    let with = kept.iter().copied().chain(&f.edits);
+                    if parses(&apply_edits(&current, with)) {
+                        kept.extend(&f.edits);
+                    } else {
+                        culprits.push(f.clone());
+                    }
+                }
                 if culprits.is_empty() {
                     culprits = prev.chosen;
                 }
                 for f in &culprits {
-                    let at = f.edits.first().map_or(0, |e| e.start);
+                    // In the original's coordinates now: later passes move this text.
+                    let at = record.to_original(f.edits.first().map_or(0, |e| e.start));
                     engine_diags.push(Diagnostic::core(
                         "core/fix-broke-syntax",
                         Severity::Error,
@@ -914,12 +923,12 @@ pub fn fix_loop(
     let mut diagnostics: Vec<Diagnostic> = findings
         .diagnostics
         .into_iter()
-        .chain(engine_diags)
         .map(|mut d| {
             d.start = record.to_original(d.start);
             d.end = record.to_original(d.end).max(d.start);
             d
         })
+        .chain(engine_diags)
         .collect();
     for f in &fixes {
         if let Some(follow_up) = &f.fix.follow_up {
@@ -1076,6 +1085,45 @@ mod tests {
             f.fix.edits.len()
         };
         assert_eq!((edits_of("t/a"), edits_of("t/b")), (0, 1));
+    }
+
+    /// Found by the fuzzer (target `pages`): two fixes that each parse alone but not
+    /// together got the whole pass blamed, so fixes that were fine were dropped and the
+    /// next run applied them. Only the one that breaks it given the others goes.
+    #[test]
+    fn fixes_that_break_the_syntax_only_together_drop_one_and_keep_the_rest() {
+        // A language where `XY` does not parse: `a` -> `X` and `b` -> `Y` parse alone.
+        let ok = |t: &str| !t.contains("XY");
+        let analyze = |t: &str| {
+            if !ok(t) {
+                return Analysis::Failed(ParseError {
+                    offset: t.find("XY").unwrap_or(0),
+                    message: "xy".into(),
+                });
+            }
+            let mut fixes = Vec::new();
+            for (from, to, rule) in [("a", "X", "t/a"), ("b", "Y", "t/b"), ("c", "C", "t/c")] {
+                if let Some(i) = t.find(from) {
+                    fixes.push(fix(rule, vec![Edit::replace(i..i + 1, to)]));
+                }
+            }
+            Analysis::Parsed(Findings {
+                fixes,
+                ..Findings::default()
+            })
+        };
+        let out = fix_loop("zz ab c", analyze, ok, |_| true, None).unwrap();
+        assert_eq!(out.output, "zz Xb C");
+        let blamed: Vec<&Diagnostic> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "core/fix-broke-syntax")
+            .collect();
+        assert_eq!(blamed.len(), 1, "{blamed:?}");
+        assert!(blamed[0].message.contains("t/b"));
+        assert_eq!(blamed[0].start, "zz a".len());
+        let again = fix_loop(&out.output, analyze, ok, |_| true, None).unwrap();
+        assert_eq!(again.output, out.output, "a second run changes nothing");
     }
 
     #[test]
