@@ -199,8 +199,10 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
 /// a comparison after an operator or JSX after a keyword (`return <div>`).
 fn may_open_type_arguments(before: &str) -> bool {
     let before = before.trim_end_matches([' ', '\t', '\n', '\r']);
+    // By bytes: the last byte of a character other than these is followed by a boundary.
     let word_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+        .bytes()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$'))
         .map_or(0, |k| k + 1);
     let word = &before[word_start..];
     if word.is_empty() {
@@ -335,6 +337,10 @@ function List<T extends { id: string }>(props: { items: Array<Record<string, [nu
 const s = 'a<(a<(a<(a<(a<(a<(a<('; // a<(a<(a<(a<(a<(a<(a<(
 "#;
         let real = real.repeat(3);
+        // Before the `<`, a character of several bytes (found by the fuzzer: a BOM).
+        for text in ["x = \u{feff}<(b)", "x = é<(b)", "x = aé <(b)"] {
+            assert!(too_deep(text, true).is_none(), "{text}");
+        }
         assert!(too_deep(&real, true).is_none());
         assert!(
             parse(&real, Dialect::Tsx, 0).is_ok(),
