@@ -231,9 +231,10 @@ fn may_open_type_arguments(before: &str) -> bool {
 /// TypeScript. swc 47 tries each such level as a type and then as an expression, again
 /// for every level inside: `a < (b = …` grows about fourfold per level (10 levels 7–13
 /// s), `n<[[{[[` sixfold (8 levels 2 s, under the fuzzer's build a timeout; both found
-/// by the fuzzer, target `js`). Real code (`useState<(string | null)[]>`, `a < b ? [x]
-/// : y`) opens one or two such levels.
-const MAX_TS_SPECULATION: usize = 6;
+/// by the fuzzer, target `js`); what sits inside the deepest level is parsed up to 6^n
+/// times. 1,143 real TypeScript files (rxjs, zod, TanStack Query, okta-react,
+/// TypeScript's own `.d.ts`) never open more than two such levels.
+const MAX_TS_SPECULATION: usize = 4;
 
 fn speculation_message() -> String {
     format!(
