@@ -6,7 +6,8 @@ use crate::diagnostic::Severity;
 use crate::edit::Safety;
 use crate::engine::{FileReport, Status};
 use crate::output::{display_path, Summary};
-use crate::rules::{Section, Target, RULES};
+use crate::rules::{Engine, Section, Target, RULES};
+use crate::version::Version;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -74,21 +75,42 @@ struct Item<'r> {
 pub fn markdown(reports: &[FileReport], target: &Target, from: &str, written: bool) -> String {
     let summary = Summary::of(reports);
     let mut md = String::new();
-    let engine = match target.engine {
-        crate::rules::Engine::Oie => "Identity Engine",
-        crate::rules::Engine::Classic => "Classic Engine",
-    };
-    let gen = if target.gen3 {
-        ", third-generation widget"
-    } else {
-        ""
+    let aim = |to: Version, engine: Engine, gen3: bool| {
+        let engine = match engine {
+            Engine::Oie => "Identity Engine",
+            Engine::Classic => "Classic Engine",
+        };
+        let gen = if gen3 {
+            ", third-generation widget"
+        } else {
+            ""
+        };
+        format!("**{to}** on **{engine}**{gen}")
     };
     let _ = writeln!(md, "# Sign-In Widget upgrade report\n");
     let _ = writeln!(
         md,
-        "- From widget **{from}** to **{}** on **{engine}**{gen}",
-        target.to
+        "- From widget **{from}** to {}",
+        aim(target.to, target.engine, target.gen3)
     );
+    // Files under another project config (nested, or another path's) than the first.
+    let mut elsewhere: BTreeMap<(Version, Engine, bool), usize> = BTreeMap::new();
+    for r in reports {
+        if let Some(a) = r
+            .aim
+            .filter(|&a| a != (target.to, target.engine, target.gen3))
+        {
+            *elsewhere.entry(a).or_default() += 1;
+        }
+    }
+    for ((to, engine, gen3), n) in elsewhere {
+        let _ = writeln!(
+            md,
+            "- {n} {} under another project config: to {}",
+            if n == 1 { "file" } else { "files" },
+            aim(to, engine, gen3)
+        );
+    }
     let _ = writeln!(
         md,
         "- {} files scanned: {} changed, {} unchanged, {} skipped, {} errors",

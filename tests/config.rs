@@ -151,6 +151,16 @@ fn configs_below_a_walked_folder_apply_to_their_files() {
     assert_eq!(file("packages/b/src/login.js")["to"], "7.0.0");
     assert_eq!(file("packages/b/src/login.js")["engine"], "oie");
     assert!(file("packages/a/src/login.js").get("to").is_none());
+    // So does the Markdown report, under the run's target.
+    let report = tmp.path().join("report.md");
+    run_in(tmp.path(), &["--report", report.to_str().unwrap(), "."]);
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        md.contains(
+            "\n- 1 file under another project config: to **7.0.0** on **Identity Engine**\n"
+        ),
+        "{md}"
+    );
     assert!(renamed("packages/c/src/login.js"), "c's package.json");
     assert!(
         !paths(&doc).contains(&"packages/c/vendor/src/login.js".to_string()),
