@@ -187,6 +187,12 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
             }
             b'<' if typescript => pending += usize::from(may_open_type_arguments(&text[..i])),
             b';' | b',' | b'>' => pending = 0,
+            // No type goes on past `&&`, `||` or `??`: the `<` before it are read as
+            // type arguments up to there only (a condition of many comparisons is fine).
+            c @ (b'&' | b'|' | b'?') if b.get(i + 1) == Some(&c) => {
+                pending = 0;
+                i += 1;
+            }
             _ => {}
         }
         i += 1;
@@ -234,7 +240,8 @@ fn may_open_type_arguments(before: &str) -> bool {
 /// times. Each `<` pending at a bracket's level counts one (`a < b < [`: two), as each
 /// starts one more reading of what follows (a chain of three before each of four levels
 /// took 0.75 s in 1,167 bytes). 1,143 real TypeScript files (rxjs, zod, TanStack Query,
-/// okta-react, TypeScript's own `.d.ts`) reach three at most.
+/// okta-react, TypeScript's own `.d.ts`) reach three at most. `&&`, `||` and `??` end the count: no
+/// type reads past them (measured on that input: 1 s without, 5 ms with one before each level).
 const MAX_TS_SPECULATION: usize = 4;
 
 fn speculation_message() -> String {
@@ -336,6 +343,12 @@ mod tests {
         }
         assert!(parse(&parens(MAX_TS_SPECULATION + 1), Dialect::Js, 0).is_ok());
         // Real code: generics, comparisons, JSX after `return`, strings and comments.
+        let conditions = format!(
+            "if ({}check(a, [b])) {{}}",
+            "a.length < 3 || b < 1 && ".repeat(8)
+        );
+        assert!(too_deep(&conditions, true).is_none(), "{conditions}");
+        assert!(too_deep(&conditions.replace("||", "|").replace("&&", "&"), true).is_some());
         let real = r#"
 function List<T extends { id: string }>(props: { items: Array<Record<string, [number, { a: T }]>> }) {
   const [open, setOpen] = useState<(string | null)[]>([]);
