@@ -639,6 +639,13 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let b = text.as_bytes();
     // Each open bracket, and for the `{` of an interpolation the quote to go back to.
     let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
+    // For each open bracket, whether raffia may parse what it holds again when something
+    // inside fails (see [`MAX_RETRY_NESTING`]), and how many of those are open.
+    let mut retried: Vec<bool> = Vec::new();
+    let mut retry_depth = 0usize;
+    // A `:` since the last `{`, `}` or `;`: the block after it (`a:hover {`) may be a
+    // declaration's nested properties or a rule.
+    let mut colon = false;
     let mut word = Word::Gap;
     let mut prelude = Prelude::new();
     let mut i = 0;
@@ -688,6 +695,7 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                 let (end, interpolated) = string_end(b, i + 1, q, syntax);
                 if interpolated {
                     open.push((end, b'{', Some(q)));
+                    retried.push(false);
                 }
                 i = end;
             }
@@ -701,10 +709,17 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                         return Some((i, "this `url(` is never closed".to_string()));
                     }
                     // Quoted, or no URL token: its brackets count as any others.
-                    Err(Some(())) => open.push((i, b'(', None)),
+                    Err(Some(())) => {
+                        open.push((i, b'(', None));
+                        retried.push(true);
+                        retry_depth += 1;
+                    }
                 }
                 if open.len() > super::MAX_NESTING {
                     return Some((i, super::too_deep_message()));
+                }
+                if retry_depth > MAX_RETRY_NESTING {
+                    return Some((i, retry_message()));
                 }
             }
             c @ (b'(' | b'[' | b'{') => {
@@ -712,13 +727,29 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                 if open.len() > super::MAX_NESTING {
                     return Some((i, super::too_deep_message()));
                 }
+                // Not an interpolation's `#{` or `@{`.
+                let retry = c != b'{' || (colon && !(i > 0 && matches!(b[i - 1], b'#' | b'@')));
+                retried.push(retry);
+                retry_depth += usize::from(retry);
+                if retry_depth > MAX_RETRY_NESTING {
+                    return Some((i, retry_message()));
+                }
+                if c == b'{' {
+                    colon = false;
+                }
             }
+            b':' => colon = true,
+            b';' => colon = false,
             c @ (b')' | b']' | b'}') => {
                 let opener = match c {
                     b')' => b'(',
                     b']' => b'[',
                     _ => b'{',
                 };
+                retry_depth -= usize::from(retried.pop().unwrap_or(false));
+                if c == b'}' {
+                    colon = false;
+                }
                 match open.pop() {
                     Some((_, o, None)) if o == opener => {}
                     // The end of an interpolation: back into its string.
@@ -726,6 +757,7 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                         let (end, interpolated) = string_end(b, i + 1, q, syntax);
                         if interpolated {
                             open.push((end, b'{', Some(q)));
+                            retried.push(false);
                         }
                         i = end;
                     }
@@ -746,6 +778,21 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     // The innermost: in a truncated file the outer rule is never closed either.
     open.last()
         .map(|&(at, o, _)| (at, format!("this `{}` is never closed", char::from(o))))
+}
+
+/// How many brackets that raffia 0.13 may parse again may nest: every `(` and `[`, and
+/// a `{` after a `:` (`a:hover {`, nested properties in SCSS). When something fails deep
+/// inside them, raffia tries each level again, in time exponential in the depth even when
+/// the brackets balance: `t((t((…1))-))-` (a dangling operator) took 2.5 s at ten pairs in
+/// SCSS, 11.5 s at eleven; `a:b{a:b{…` 4.8 s at twenty; a fuzz input 15 calls deep 2.4
+/// s (target `styles`). 639 real stylesheets (bootstrap 3/5, bulma, foundation, the
+/// widget's own …) reach 7 at most.
+const MAX_RETRY_NESTING: usize = 10;
+
+fn retry_message() -> String {
+    format!(
+        "brackets nest more than {MAX_RETRY_NESTING} levels deep here (each `(`, `[`, and `{{` after a `:`); the stylesheet parser reads each level again when something inside fails, in time exponential in that depth, so the file is not parsed"
+    )
 }
 
 /// Whether the check is in the prelude of an at-rule, where raffia reads a `url(` outside
@@ -1052,8 +1099,8 @@ mod tests {
     /// `styles`): each must be an error at the bracket, at once, in every syntax.
     #[test]
     fn unbalanced_brackets_are_an_error_not_a_hang() {
-        let deep = format!("a {{ b: {} }}", "f(".repeat(40));
-        let url = "a { src: url(/x { c;\n}\nb {\n ((((((((((((((((((((((((((((( d { e: f }\n(((( g.ttf) }\n";
+        let deep = format!("a {{ b: {} }}", "f(".repeat(MAX_RETRY_NESTING));
+        let url = "a { src: url(/x { c;\n}\nb {\n ((( d { e: f }\n(((( g.ttf) }\n";
         let cases = [
             ("a { b: c[", "a { b: c".len(), "`[` is never closed"),
             ("a { b: [d", "a { b: ".len(), "`[` is never closed"),
@@ -1094,7 +1141,8 @@ mod tests {
         }
     }
 
-    /// Nested blocks or calls past the bound overflowed raffia's stack (and ended the run).
+    /// Nested blocks past the bound overflowed raffia's stack (and ended the run); calls
+    /// meet the bound of what raffia may read again first.
     #[test]
     fn nesting_past_the_bound_is_an_error_at_the_bracket() {
         let n = crate::lang::MAX_NESTING;
@@ -1103,14 +1151,49 @@ mod tests {
         for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
             let (at, message) = unbalanced(&blocks, syntax).unwrap();
             assert_eq!(at, blocks.match_indices('{').nth(n).unwrap().0);
-            assert!(message.contains("nest more than"), "{message}");
+            assert!(message.contains("nest more than 1000"), "{message}");
             let e = parse(&calls, syntax, 0).err().unwrap();
-            assert_eq!(e.offset, calls.match_indices('(').nth(n - 1).unwrap().0);
+            let at = calls.match_indices('(').nth(MAX_RETRY_NESTING).unwrap().0;
+            assert_eq!(e.offset, at, "{}", e.message);
         }
         // A test thread's stack is small: the deepest allowed needs the run's.
         let ok = format!("{}b: c;{}", "a {\n".repeat(n), "}\n".repeat(n));
         let parsed = crate::engine::on_large_stack(|| parse(&ok, StyleSyntax::Scss, 0).is_ok());
         assert!(parsed);
+    }
+
+    /// Balanced brackets, and still exponential: when a value deep inside fails, raffia
+    /// reads each enclosing level again (found by the fuzzer, target `styles`: 15 calls
+    /// deep, 2.4 s). Past the bound they are refused at the bracket; real nesting parses.
+    #[test]
+    fn brackets_raffia_reads_again_are_bounded() {
+        let n = MAX_RETRY_NESTING;
+        let pairs = |k: usize| format!("a {{ y: {}1{} }}", "t((".repeat(k), "))-".repeat(k));
+        let rules = |k: usize| format!("{}y: 1 -{}", "a:b {".repeat(k), "}".repeat(k));
+        let lists = |k: usize| format!("$m: {}1-{};", "[".repeat(k), "]".repeat(k));
+        for (text, bracket) in [
+            (pairs(n / 2 + 1), '('),
+            (rules(n + 1), '{'),
+            (lists(n + 1), '['),
+        ] {
+            for syntax in [StyleSyntax::Css, StyleSyntax::Scss, StyleSyntax::Less] {
+                let e = parse(&text, syntax, 1).unwrap_err();
+                assert!(e.message.contains("exponential"), "{text}: {}", e.message);
+                assert_eq!(text[e.offset - 1..].chars().next(), Some(bracket), "{text}");
+                let at = text.match_indices(bracket).nth(n).unwrap().0;
+                assert_eq!(e.offset - 1, at, "{text}");
+            }
+        }
+        for text in [pairs(n / 2), rules(n), lists(n)] {
+            assert!(unbalanced(&text, StyleSyntax::Scss).is_none(), "{text}");
+        }
+        // Blocks without a `:` before them, interpolation and real SCSS nest freely.
+        let real = format!(
+            "{}.#{{$p}}-#{{$d}} {{ @if ($p == margin) {{ margin: map-get($m, (a: (b: c))) * f(g(h(1))); }} }}{}",
+            "@each $p in (margin, padding) {\n".repeat(8),
+            "}\n".repeat(8)
+        );
+        assert!(unbalanced(&real, StyleSyntax::Scss).is_none(), "{real}");
     }
 
     /// Interpolation inside a string is code: a `[` left open in it reached raffia, which
