@@ -101,6 +101,13 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// What this file was migrated to, when it differs from `target` (the run's first
+    /// project config): a file under another config.
+    pub fn aim_elsewhere(&self, target: &Target) -> Option<(Version, crate::rules::Engine, bool)> {
+        self.aim
+            .filter(|&a| a != (target.to, target.engine, target.gen3))
+    }
+
     /// A file read and found to hold nothing to look at.
     pub fn unchanged(path: PathBuf) -> Self {
         FileReport {

@@ -235,12 +235,10 @@ pub fn json_document(
                 file["from"] = json!(v.to_string());
             }
             // A file under another project config than the run's first one.
-            if let Some((to, engine, gen3)) = r.aim {
-                if (to, engine, gen3) != (target.to, target.engine, target.gen3) {
-                    file["to"] = json!(to.to_string());
-                    file["engine"] = json!(engine_name(engine));
-                    file["gen3"] = json!(gen3);
-                }
+            if let Some((to, engine, gen3)) = r.aim_elsewhere(target) {
+                file["to"] = json!(to.to_string());
+                file["engine"] = json!(engine_name(engine));
+                file["gen3"] = json!(gen3);
             }
             file
         })

@@ -96,10 +96,7 @@ pub fn markdown(reports: &[FileReport], target: &Target, from: &str, written: bo
     // Files under another project config (nested, or another path's) than the first.
     let mut elsewhere: BTreeMap<(Version, Engine, bool), usize> = BTreeMap::new();
     for r in reports {
-        if let Some(a) = r
-            .aim
-            .filter(|&a| a != (target.to, target.engine, target.gen3))
-        {
+        if let Some(a) = r.aim_elsewhere(target) {
             *elsewhere.entry(a).or_default() += 1;
         }
     }

@@ -637,11 +637,10 @@ fn component_span<'a>(v: &'a ComponentValue<'_>) -> &'a raffia::Span {
 fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     let line_comments = !matches!(syntax, StyleSyntax::Css);
     let b = text.as_bytes();
-    // Each open bracket, and for the `{` of an interpolation the quote to go back to.
-    let mut open: Vec<(usize, u8, Option<u8>)> = Vec::new();
-    // For each open bracket, whether raffia may parse what it holds again when something
-    // inside fails (see [`MAX_RETRY_NESTING`]), and how many of those are open.
-    let mut retried: Vec<bool> = Vec::new();
+    // Each open bracket, for the `{` of an interpolation the quote to go back to, and
+    // whether raffia may parse what it holds again when something inside fails (see
+    // [`MAX_RETRY_NESTING`]); and how many of those are open.
+    let mut open: Vec<(usize, u8, Option<u8>, bool)> = Vec::new();
     let mut retry_depth = 0usize;
     // A `:` since the last `{`, `}` or `;`: the block after it (`a:hover {`) may be a
     // declaration's nested properties or a rule.
@@ -694,8 +693,7 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                 prelude.href(open.len());
                 let (end, interpolated) = string_end(b, i + 1, q, syntax);
                 if interpolated {
-                    open.push((end, b'{', Some(q)));
-                    retried.push(false);
+                    open.push((end, b'{', Some(q), false));
                 }
                 i = end;
             }
@@ -710,29 +708,21 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                     }
                     // Quoted, or no URL token: its brackets count as any others.
                     Err(Some(())) => {
-                        open.push((i, b'(', None));
-                        retried.push(true);
+                        open.push((i, b'(', None, true));
                         retry_depth += 1;
                     }
                 }
-                if open.len() > super::MAX_NESTING {
-                    return Some((i, super::too_deep_message()));
-                }
-                if retry_depth > MAX_RETRY_NESTING {
-                    return Some((i, retry_message()));
+                if let Some(e) = nesting_error(i, open.len(), retry_depth) {
+                    return Some(e);
                 }
             }
             c @ (b'(' | b'[' | b'{') => {
-                open.push((i, c, None));
-                if open.len() > super::MAX_NESTING {
-                    return Some((i, super::too_deep_message()));
-                }
                 // Not an interpolation's `#{` or `@{`.
                 let retry = c != b'{' || (colon && !(i > 0 && matches!(b[i - 1], b'#' | b'@')));
-                retried.push(retry);
+                open.push((i, c, None, retry));
                 retry_depth += usize::from(retry);
-                if retry_depth > MAX_RETRY_NESTING {
-                    return Some((i, retry_message()));
+                if let Some(e) = nesting_error(i, open.len(), retry_depth) {
+                    return Some(e);
                 }
                 if c == b'{' {
                     colon = false;
@@ -746,22 +736,22 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
                     b']' => b'[',
                     _ => b'{',
                 };
-                retry_depth -= usize::from(retried.pop().unwrap_or(false));
                 if c == b'}' {
                     colon = false;
                 }
-                match open.pop() {
-                    Some((_, o, None)) if o == opener => {}
+                let closed = open.pop();
+                retry_depth -= usize::from(closed.is_some_and(|(.., retry)| retry));
+                match closed {
+                    Some((_, o, None, _)) if o == opener => {}
                     // The end of an interpolation: back into its string.
-                    Some((_, o, Some(q))) if o == opener => {
+                    Some((_, o, Some(q), _)) if o == opener => {
                         let (end, interpolated) = string_end(b, i + 1, q, syntax);
                         if interpolated {
-                            open.push((end, b'{', Some(q)));
-                            retried.push(false);
+                            open.push((end, b'{', Some(q), false));
                         }
                         i = end;
                     }
-                    Some((at, o, _)) => {
+                    Some((at, o, ..)) => {
                         let (o, c) = (char::from(o), char::from(c));
                         return Some((at, format!("this `{o}` is closed by a `{c}`")));
                     }
@@ -777,7 +767,18 @@ fn unbalanced(text: &str, syntax: StyleSyntax) -> Option<(usize, String)> {
     }
     // The innermost: in a truncated file the outer rule is never closed either.
     open.last()
-        .map(|&(at, o, _)| (at, format!("this `{}` is never closed", char::from(o))))
+        .map(|&(at, o, ..)| (at, format!("this `{}` is never closed", char::from(o))))
+}
+
+/// The error at a bracket just opened at `at`, if it nests past either bound.
+fn nesting_error(at: usize, depth: usize, retry_depth: usize) -> Option<(usize, String)> {
+    if depth > super::MAX_NESTING {
+        Some((at, super::too_deep_message()))
+    } else if retry_depth > MAX_RETRY_NESTING {
+        Some((at, retry_message()))
+    } else {
+        None
+    }
 }
 
 /// How many brackets that raffia 0.13 may parse again may nest: every `(` and `[`, and

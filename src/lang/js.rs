@@ -143,10 +143,10 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
     // TypeScript only: how many `<` that may open type arguments are pending at the
     // current level (until a `;`, `,` or `>` there), and for each open bracket how many
     // were when it opened (what it holds is parsed once more for each: as type arguments
-    // from that `<` on, then again as an expression up to the next one) with the count of
-    // its level to go back to.
+    // from that `<` on, then again as an expression up to the next one): the count it
+    // added to `speculative`, and its level's count to go back to when it closes.
     let mut pending = 0usize;
-    let mut levels: Vec<(usize, usize)> = Vec::new();
+    let mut levels: Vec<usize> = Vec::new();
     let mut speculative = 0usize;
     let mut i = 0;
     while i < b.len() {
@@ -170,7 +170,7 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
                     return Some((i, super::too_deep_message()));
                 }
                 if typescript {
-                    levels.push((pending, pending));
+                    levels.push(pending);
                     speculative += pending;
                     if speculative > MAX_TS_SPECULATION {
                         return Some((i, speculation_message()));
@@ -180,9 +180,9 @@ fn too_deep(text: &str, typescript: bool) -> Option<(usize, String)> {
             }
             b')' | b']' | b'}' => {
                 depth = depth.saturating_sub(1);
-                if let Some((was, outer)) = levels.pop() {
+                if let Some(was) = levels.pop() {
                     speculative -= was;
-                    pending = outer;
+                    pending = was;
                 }
             }
             b'<' if typescript => pending += usize::from(may_open_type_arguments(&text[..i])),
