@@ -91,6 +91,9 @@ pub struct Located<'c> {
     pub classes: WidgetClasses,
     /// One per `new OktaSignIn(…)`: which entries configure that instance.
     pub roots: Vec<ConfigRoot>,
+    /// Names bound to an Okta-hosted `OktaUtil.getSignInWidgetConfig()` object: only
+    /// their `name.x = …` assignments are hosted-page configuration (C55).
+    pub hosted_roots: HashSet<String>,
 }
 
 /// The configuration of one `new OktaSignIn(…)` call.
@@ -1050,6 +1053,7 @@ fn build<'c>(parsed: &Parsed, text: &str, owner: &'c CollectedOwner) -> Located<
     // Configuration objects named by a constructor argument → that constructor's root.
     let mut named_roots: HashMap<&str, usize> = HashMap::new();
     b.located.configs += c.hosted_roots.len();
+    b.located.hosted_roots = c.hosted_roots.clone();
     for NewCall { callee, arg, range } in &c.news {
         if !b.r.is_class(callee) {
             continue;

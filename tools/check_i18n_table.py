@@ -41,8 +41,8 @@ SHAPES = {
     "renames": ({"kb", "since", "from", "to"}, {"note", "safety"}),
     "splits": ({"kb", "since", "from", "candidates"}, {"note"}),
     "removed": ({"since", "key"}, set()),
-    "oie_keys": ({"kb", "from", "to"}, {"alternatives"}),
-    "classic_only": ({"kb", "key"}, set()),
+    "oie_keys": ({"kb", "from", "to"}, {"alternatives", "note"}),
+    "classic_only": ({"kb", "key"}, {"note"}),
 }
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 KEY = re.compile(r"^[A-Za-z0-9_.\-]+$")

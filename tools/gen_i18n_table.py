@@ -174,17 +174,32 @@ SPLITS = [
      _I29_NOTE),
 ]
 
-# (kb, from, to[, alternatives]) -- Classic key still shipped, OIE view reads another.
+# (kb, from, to, [alternatives], note) -- Classic key still shipped, OIE view reads
+# another. Notes come from what 7.49.0 renders (oracle-rendered/i18n-rendered-keys.tsv,
+# dom-oracle.md).
 OIE_KEYS = [
-    ("I30", "primaryauth.submit", "oie.primaryauth.submit", ["oform.next"]),
-    ("I31", "remember", "oie.remember"),
-    ("I32", "registration.form.title", "oie.registration.form.title"),
+    ("I30", "primaryauth.submit", "oie.primaryauth.submit", ["oform.next"],
+     "two candidates: `oie.primaryauth.submit` on the sign-in form with a password, "
+     "`oform.next` on the username-first form — check which screen this override targets"),
+    ("I31", "remember", "oie.remember", [], None),
+    ("I32", "registration.form.title", "oie.registration.form.title", [],
+     "in Gen2 `oie.registration.form.title` also labels the \"Sign up\" link on every "
+     "sign-in (identify) page (rendered in 7.49.0), so this text relabels that link too"),
     ("I32", "registration.form.submit", "oie.registration.form.submit",
-     ["oie.registration.form.update.submit"]),
+     ["oie.registration.form.update.submit"],
+     "`oie.registration.form.update.submit` labels the button instead when an existing "
+     "user is asked for more profile attributes"),
 ]
 
-# Classic-only keys named in the I-table itself.
-CLASSIC_ONLY_EXTRA = [("I33", "needhelp")]
+# Classic-only keys named in the I-table itself, with a note where the knowledge base
+# row is wrong. I33 says `needhelp` was removed on Identity Engine, but the 7.49.0 OIE
+# bundle still references it (oracle/i18n-key-usage.tsv); the rendered identify views
+# show the `help` key instead (oracle-rendered/i18n-rendered-keys.tsv).
+CLASSIC_ONLY_EXTRA = [
+    ("I33", "needhelp",
+     "7.49.0's Identity Engine bundle still holds the key, but its sign-in (identify) "
+     "views render the `help` link instead; override `help` to change that text"),
+]
 
 # Families named in I34; an appendix B key starting with one of them gets kb I34.
 I34_PREFIXES = (
@@ -254,10 +269,12 @@ def build(kdir: Path) -> dict:
             row["note"] = note[0]
         splits.append(row)
     oie_keys = []
-    for kb, old, new, *alts in OIE_KEYS:
+    for kb, old, new, alts, note in OIE_KEYS:
         row = {"kb": kb, "from": old, "to": new}
         if alts:
-            row["alternatives"] = alts[0]
+            row["alternatives"] = alts
+        if note:
+            row["note"] = note
         oie_keys.append(row)
 
     moved = {r["from"] for r in renames + splits}
@@ -273,7 +290,8 @@ def build(kdir: Path) -> dict:
         removed.append({"since": since, "key": key})
 
     taken = moved | {r["from"] for r in oie_keys}
-    classic = {key: kb for kb, key in CLASSIC_ONLY_EXTRA}
+    classic = {key: kb for kb, key, _ in CLASSIC_ONLY_EXTRA}
+    classic_notes = {key: note for _, key, note in CLASSIC_ONLY_EXTRA}
     for key in classic_b:
         if key in taken or key in classic:
             continue
@@ -289,7 +307,11 @@ def build(kdir: Path) -> dict:
         "splits": splits,
         "removed": removed,
         "oie_keys": oie_keys,
-        "classic_only": [{"kb": classic[k], "key": k} for k in sorted(classic)],
+        "classic_only": [
+            dict({"kb": classic[k], "key": k},
+                 **({"note": classic_notes[k]} if k in classic_notes else {}))
+            for k in sorted(classic)
+        ],
     }
 
 

@@ -4,7 +4,7 @@
 
 use super::text::{eol_at, indent_at, insert_after, remove_item};
 use super::{spell_key, Findings};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix, Safety};
 use crate::locate::{unwrap_expr, unwrap_literal, Entry, KeyKind, Located};
 use crate::rules::{rule, version_opt, Ctx, Engine, EngineFilter, GenFilter, RuleMeta};
@@ -44,6 +44,11 @@ pub struct OptionRow {
     /// Not when the configuration also sets one of these options.
     #[serde(default)]
     pub unless: Vec<String>,
+    /// The fix is unsafe while the configuration sets one of these options to anything
+    /// but a literal `false` (C6: Classic Engine still honours `pkce: false`, so the
+    /// removal goes with C3's removal of `useClassicEngine`, an unsafe fix).
+    #[serde(default)]
+    pub unsafe_while: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,11 +250,21 @@ fn option_rows(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
             match row.action {
                 Action::Remove if ctx.enabled(remove) => match view.removal(e) {
                     Some(edits) => {
+                        let blocker = row.unsafe_while.iter().find(|u| {
+                            view.root_option(e, u).is_some_and(|x| literal_bool(x) != Some(false))
+                        });
+                        let (safety, note) = match blocker {
+                            Some(b) => (
+                                Safety::Unsafe,
+                                format!("; unsafe while `{b}` is still set: that mode honours the option, so remove both together"),
+                            ),
+                            None => (row.safety.unwrap_or(Safety::Safe), String::new()),
+                        };
                         let mut f = fix(
                             remove,
                             &row.kb,
-                            row.safety.unwrap_or(Safety::Safe),
-                            format!("{shown} is removed: {}", row.why),
+                            safety,
+                            format!("{shown} is removed: {}{note}", row.why),
                             edits,
                         );
                         if row.kb == "C29" {
@@ -378,14 +393,14 @@ fn idps(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
             "idpDisplay" if ctx.enabled(display) => {
                 let Some(v) = literal else { continue };
                 if v != "PRIMARY" && v != "SECONDARY" {
-                    let mut d = Diagnostic::manual(
+                    // A manual item, so a warning: exit 2 is for files the tool could not
+                    // read, parse or write (CONTRACT.md).
+                    out.diagnostics.push(Diagnostic::manual(
                         display,
                         "C16",
                         format!("`idpDisplay: '{v}'` is not a valid value: use 'PRIMARY' or 'SECONDARY' (the default)"),
                         e.value_range.clone().unwrap_or(e.key_range.clone()),
-                    );
-                    d.severity = Severity::Error;
-                    out.diagnostics.push(d);
+                    ));
                 }
             }
             _ => {}
@@ -577,8 +592,31 @@ fn structural(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
                 if !ctx.enabled(meta) {
                     continue;
                 }
-                if let Some(f) = hosted_features(view, e, meta) {
-                    out.fixes.push(f);
+                let root = e.assigned_to.as_deref().unwrap_or("config");
+                // Only the object Okta's hosted page hands over carries runtime feature
+                // defaults; an embedded `config.features = {…}` replaces nothing, and
+                // splitting it would assign into an undefined `config.features` (a TypeError).
+                if !view.located.hosted_roots.contains(root) {
+                    continue;
+                }
+                // `Object.assign({}, config.features, {…})`, `{ ...config.features, … }`
+                // keep Okta's flags.
+                let value = e
+                    .value_range
+                    .as_ref()
+                    .map(|r| text_of(view, r))
+                    .unwrap_or("");
+                if value.contains(&format!("{root}.features")) {
+                    continue;
+                }
+                match hosted_features(view, e, meta) {
+                    Some(f) => out.fixes.push(f),
+                    None => out.diagnostics.push(Diagnostic::manual(
+                        meta,
+                        "C55",
+                        format!("`{root}.features = …` replaces the feature flags Okta sets on the hosted page (breaking e.g. the password-reset email link), and this value is not a plain object the tool can split: set each flag on its own (`{root}.features.x = v;`)"),
+                        e.key_range.clone(),
+                    )),
                 }
             }
             _ => {}
@@ -606,7 +644,7 @@ fn hosted_features(view: &View<'_, '_>, e: &Entry<'_>, meta: &'static RuleMeta) 
         .collect();
     let object_text = text_of(view, &value_range);
     if flags.len() != obj.props.len() || object_text.contains("//") || object_text.contains("/*") {
-        return None; // spreads, methods or comments: leave it to the manual item below
+        return None; // spreads, methods or comments: the caller reports it
     }
     let indent = indent_at(view.text, e.prop_range.start);
     let eol = eol_at(view.text, e.prop_range.start);

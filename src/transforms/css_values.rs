@@ -12,6 +12,8 @@ use crate::rules::{Ctx, Engine};
 /// S2 and S10 on the declarations of one widget rule.
 pub fn declarations(sheet: &Sheet, r: &Rule, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
     if let Some(meta) = enabled("css/montserrat-font", ctx) {
+        // Computed once per declaration that names the font, not per rule.
+        let loaded = std::cell::OnceCell::new();
         for d in r
             .decls
             .iter()
@@ -35,6 +37,11 @@ pub fn declarations(sheet: &Sheet, r: &Rule, text: &str, ctx: &Ctx<'_>, out: &mu
                     ValueKind::Str if v.range.len() >= 2 => v.range.start + 1..v.range.end - 1,
                     _ => continue,
                 };
+                // The page loads a font of that name itself (Google Fonts, `@font-face`):
+                // the name is not the widget's, and renaming it would drop that font.
+                if *loaded.get_or_init(|| loads_font(text, "montserrat")) {
+                    continue;
+                }
                 if text
                     .get(range.clone())
                     .is_some_and(|raw| raw.eq_ignore_ascii_case(&v.text))
@@ -280,4 +287,65 @@ pub(crate) fn unknown_selector(
     message.push_str(&occ.how_written());
     out.diagnostics
         .push(Diagnostic::manual(meta, "S4", message, range));
+}
+
+/// Whether a stylesheet or page loads a font named `family` (lower case) itself: a Google
+/// Fonts (or compatible) URL with `family=<name>` in an `@import` or `<link>`, or an
+/// `@font-face` block declaring it. `text` is the whole file, so a page's `<link>` and
+/// `<style>` blocks are both seen.
+pub fn loads_font(text: &str, family: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let named = |rest: &str| {
+        let rest = rest.trim_start_matches(['\'', '"', ' ']);
+        rest.starts_with(family)
+            && !rest[family.len()..].starts_with(|c: char| c == '-' || c.is_ascii_alphanumeric())
+    };
+    // `family=Montserrat`, `family=Montserrat:wght@400`, `family=Roboto|Montserrat`,
+    // `family=Montserrat+Alternates` is another font (the `+` continues the name).
+    let in_url = lower.match_indices("family=").any(|(at, m)| {
+        let value = &lower[at + m.len()..];
+        let end = value
+            .find(|c: char| matches!(c, '&' | '"' | '\'' | ')' | ' ' | '>' | '\n'))
+            .unwrap_or(value.len());
+        value[..end]
+            .split(['|', '&'])
+            .any(|f| f.split(':').next() == Some(family))
+    });
+    let in_face = lower.match_indices("@font-face").any(|(at, _)| {
+        let block = &lower[at..];
+        let block = &block[..block.find('}').unwrap_or(block.len())];
+        block
+            .match_indices("font-family")
+            .any(|(i, m)| named(block[i + m.len()..].trim_start_matches([' ', ':', '\t'])))
+    });
+    in_url || in_face
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loads_font;
+
+    #[test]
+    fn fonts_the_page_loads_itself() {
+        let google = "@import url('https://fonts.googleapis.com/css?family=Montserrat:400,700&display=swap');";
+        assert!(loads_font(google, "montserrat"));
+        let css2 = "<link href=\"https://fonts.googleapis.com/css2?family=Roboto&family=Montserrat:wght@300\" rel=stylesheet>";
+        assert!(loads_font(css2, "montserrat"));
+        let pipe = "@import url(//fonts.googleapis.com/css?family=Open+Sans|Montserrat);";
+        assert!(loads_font(pipe, "montserrat"));
+        let face = "@font-face {\n  font-family: 'Montserrat';\n  src: url(m.woff2);\n}";
+        assert!(loads_font(face, "montserrat"));
+    }
+
+    #[test]
+    fn other_fonts_do_not_count() {
+        assert!(!loads_font(
+            "#okta-sign-in { font-family: montserrat }",
+            "montserrat"
+        ));
+        let alt = "@import url('https://fonts.googleapis.com/css?family=Montserrat+Alternates');";
+        assert!(!loads_font(alt, "montserrat"));
+        let okta = "@font-face { font-family: montserrat-okta; src: url(x.woff) }";
+        assert!(!loads_font(okta, "montserrat"));
+    }
 }

@@ -53,12 +53,18 @@ pub struct OieKey {
     pub to: String,
     #[serde(default)]
     pub alternatives: Vec<String>,
+    /// What else the new key changes or which screen it is on (from the rendered widget).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ClassicOnly {
     pub kb: String,
     pub key: String,
+    /// Where the rendered widget contradicts or refines the knowledge base row.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -267,13 +273,9 @@ pub fn run(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings)
                 code(key),
                 row.kb
             );
-            if !row.alternatives.is_empty() {
-                let alts: Vec<String> = row.alternatives.iter().map(|a| code(a)).collect();
-                message.push_str(&format!(
-                    "; two candidates: {} on the sign-in form with a password, {} otherwise — check which screen this override targets",
-                    code(&row.to),
-                    alts.join(" / ")
-                ));
+            if let Some(n) = &row.note {
+                message.push_str("; ");
+                message.push_str(n);
             }
             rename_or_report(
                 RenameCtx {
@@ -337,11 +339,18 @@ pub fn run(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings)
         if let Some(&i) = idx.classic.get(key) {
             let row = &idx.table.classic_only[i];
             if ctx.enabled(classic) {
-                let message = format!(
-                    "{} ({lang}) is rendered only by Classic Engine views ({}); Identity Engine shows its own string there",
-                    code(key),
-                    row.kb
-                );
+                let message = match &row.note {
+                    Some(n) => format!(
+                        "{} ({lang}) is rendered only by Classic Engine views ({}): {n}",
+                        code(key),
+                        row.kb
+                    ),
+                    None => format!(
+                        "{} ({lang}) is rendered only by Classic Engine views ({}); Identity Engine shows its own string there",
+                        code(key),
+                        row.kb
+                    ),
+                };
                 out.diagnostics.push(Diagnostic::manual(
                     classic,
                     &row.kb,

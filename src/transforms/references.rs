@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::lang::js::Parsed;
 use crate::locate::unwrap_expr;
-use crate::releases::{release_for, EXPORTS, VERSIONS as RELEASES};
+use crate::releases::{release_for, DIST_FILES, EXPORTS, VERSIONS as RELEASES};
 use crate::rules::{rule, Ctx, Engine, RuleMeta};
 use crate::version::Version;
 use std::collections::HashSet;
@@ -105,14 +105,51 @@ impl Refs<'_, '_> {
                 })
         };
         let sub = format!("./{rest}");
-        if exported(&sub) {
-            return;
-        }
         let version = RELEASES[rel];
         let r = self.range(s.span);
+        let listed = |c: &str| {
+            (c.starts_with("js/") && c.ends_with(".js"))
+                || (c.starts_with("css/") && c.ends_with(".css"))
+        };
+        if exported(&sub) {
+            // `./css/*` lets any name through; the file must still be in the package.
+            if listed(rest) && !EXPORTS.ships(&sub, rel) && !DIST_FILES.ships(rest, rel) {
+                self.out.diagnostics.push(Diagnostic::manual(
+                    meta,
+                    if rest.ends_with("okta-theme.css") { "S1" } else { "C60" },
+                    format!(
+                        "`{value}` matches the `exports` map of widget {version}, but the package has no such file (dist/{rest}): import {}",
+                        if rest.starts_with("css/") {
+                            format!("`{PACKAGE}/css/okta-sign-in.min.css`")
+                        } else {
+                            format!("the package root `{PACKAGE}`")
+                        }
+                    ),
+                    r,
+                ));
+            }
+            return;
+        }
         let quote = &self.text[r.start..r.start + 1];
+        // A `dist/` path maps to the exports key without it, but only for a file the
+        // target still ships (`dist/css/okta-theme.css` is gone since 3.0, S1).
         let candidate = rest.strip_prefix("dist/").map(|x| x.to_string());
-        match candidate.filter(|c| exported(&format!("./{c}"))) {
+        if candidate
+            .as_deref()
+            .is_some_and(|c| c.ends_with("okta-theme.css"))
+        {
+            self.out.diagnostics.push(Diagnostic::manual(
+                meta,
+                "S1",
+                format!("`{value}`: widget 3.0 merged `okta-theme.css` into `okta-sign-in.min.css` and no later release ships it (S1): delete this import and import `{PACKAGE}/css/okta-sign-in.min.css` only"),
+                r,
+            ));
+            return;
+        }
+        let ships = |c: &str| {
+            EXPORTS.ships(&format!("./{c}"), rel) || !listed(c) || DIST_FILES.ships(c, rel)
+        };
+        match candidate.filter(|c| exported(&format!("./{c}")) && ships(c)) {
             Some(c) => self.out.fixes.push(fix(
                 meta,
                 "C60",
@@ -139,6 +176,21 @@ impl Refs<'_, '_> {
         for (at, url) in find_cdn_urls(raw) {
             let start = raw_range.start + at;
             if url.version >= to {
+                continue;
+            }
+            // dist-files.tsv lists every `js/*.js` and `css/*.css` a release ships.
+            let listed = (url.file.starts_with("js/") && url.file.ends_with(".js"))
+                || (url.file.starts_with("css/") && url.file.ends_with(".css"));
+            let missing = release_for(to).filter(|&rel| {
+                listed && !url.file.ends_with("okta-theme.css") && !DIST_FILES.ships(&url.file, rel)
+            });
+            if let Some(rel) = missing {
+                self.out.diagnostics.push(Diagnostic::manual(
+                    meta,
+                    "C62",
+                    format!("`{}` is not served for widget {}: the Okta CDN has only the files the release ships under dist/; point this URL at one of them (e.g. `js/okta-sign-in.min.js`, `css/okta-sign-in.min.css`)", url.file, RELEASES[rel]),
+                    start..start + url.len,
+                ));
                 continue;
             }
             if url.file.ends_with("okta-theme.css") {

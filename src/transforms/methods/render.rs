@@ -217,6 +217,37 @@ pub fn render_el(cx: &mut Cx<'_>, n: &CallExpr, m: &MemberExpr, inst: Instance) 
         return;
     }
 
+    // C42: `authParams.display: 'page'` made renderEl redirect to Okta and back with the
+    // tokens; showSignInToGetTokens never redirects, so the tokens would be dropped.
+    let page_display = view
+        .as_ref()
+        .and_then(|v| v.get(&["authParams", "display"]))
+        .and_then(|e| e.value.and_then(unwrap_literal))
+        .is_some_and(|d| d == "page");
+    if page_display {
+        let callbacks = success.is_some() || error.is_some();
+        let MemberProp::Ident(p) = &m.prop else {
+            return;
+        };
+        if callbacks {
+            cx.manual(
+                meta,
+                "C42",
+                format!("`renderEl` with `authParams.display: 'page'` redirected to sign in and came back with the tokens; `showSignIn`/`showSignInToGetTokens` never redirect, so the tokens this page expects would not arrive. Write `{recv}.showSignInAndRedirect({{ el: … }}).catch(err => …)` and read the tokens on the `redirectUri` page (`authClient.handleLoginRedirect()`); the success callback is not called on this page any more"),
+                call_r,
+            );
+        } else {
+            cx.fix(
+                meta,
+                "C42",
+                Safety::Unsafe,
+                "`renderEl` with `authParams.display: 'page'` redirected to sign in and came back with the tokens: `showSignInAndRedirect` keeps that (showSignInToGetTokens never redirects, so the tokens would be dropped); handle the tokens on the `redirectUri` page with `authClient.handleLoginRedirect()`".into(),
+                vec![Edit::replace(cx.range(p), "showSignInAndRedirect")],
+            );
+        }
+        return;
+    }
+
     // The method: showSignInToGetTokens for a visible OIDC token flow whose success
     // callback takes only `res.tokens` (it then gets the tokens themselves).
     let tokens_cfg = complete && view.as_ref().is_some_and(token_flow);
