@@ -216,6 +216,50 @@ fn worth_parsing(kind: &FileKind, text: &str) -> bool {
     }
 }
 
+/// `i18n/stock-bundle`: an English login bundle that is a copy of a release's own.
+fn stock_bundle(
+    kind: &FileKind,
+    body: &str,
+    bom: usize,
+    located: &Located<'_>,
+    ctx: &Ctx<'_>,
+    out: &mut Findings,
+) {
+    use crate::transforms::stock;
+    let FileKind::Bundle {
+        format,
+        lang,
+        country: false,
+    } = kind
+    else {
+        return;
+    };
+    if lang != "en" {
+        return;
+    }
+    let entries = match format {
+        BundleFormat::Properties => stock::properties_entries(body, bom),
+        BundleFormat::Json => located
+            .entries
+            .iter()
+            .filter(|e| e.path.len() == 3)
+            .filter_map(|e| {
+                let raw = e.value_range.as_ref()?;
+                let raw = body.get(raw.start.checked_sub(bom)?..raw.end.checked_sub(bom)?)?;
+                Some(stock::BundleEntry {
+                    key: e.key()?.to_string(),
+                    value: serde_json::from_str::<String>(raw).ok()?,
+                    line: e.prop_range.clone(),
+                })
+            })
+            .collect(),
+    };
+    if let Some(found) = stock::recognise(&entries, ctx.from) {
+        let deletable = *format == BundleFormat::Properties;
+        stock::apply(&entries, &found, deletable, ctx, out);
+    }
+}
+
 /// The entries of a `.properties` bundle, as one language's `i18n` object.
 fn properties_located<'c>(text: &str, bom: usize, lang: &str, country: bool) -> Located<'c> {
     let parsed = properties::parse(&text[bom..]);
@@ -599,6 +643,7 @@ impl Engine {
         };
         run_config_rules(&located, text, &ctx, &mut findings);
         report_unresolved(&located, &mut findings);
+        stock_bundle(kind, body, bom, &located, &ctx, &mut findings);
         Analysis::Parsed(findings)
     }
 

@@ -118,6 +118,15 @@ pub static LOGIN_KEYS: LazyLock<Presence> = LazyLock::new(|| {
     )
 });
 
+/// Stock English texts: hashes of `key\0text` of every release's `login.properties`
+/// (tools/gen_stock_texts.py), for telling a copy of the bundle from overrides.
+pub static LOGIN_TEXTS: LazyLock<Presence> = LazyLock::new(|| {
+    Presence::parse(
+        include_str!("../transforms/releases/login-texts.tsv"),
+        "login-texts.tsv",
+    )
+});
+
 pub static COUNTRY_CODES: LazyLock<Presence> = LazyLock::new(|| {
     Presence::parse(
         include_str!("../transforms/releases/country-codes.tsv"),

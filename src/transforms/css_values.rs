@@ -305,7 +305,7 @@ pub fn loads_font(text: &str, family: &str) -> bool {
     let in_url = lower.match_indices("family=").any(|(at, m)| {
         let value = &lower[at + m.len()..];
         let end = value
-            .find(|c: char| matches!(c, '&' | '"' | '\'' | ')' | ' ' | '>' | '\n'))
+            .find(['&', '"', '\'', ')', ' ', '>', '\n'])
             .unwrap_or(value.len());
         value[..end]
             .split(['|', '&'])

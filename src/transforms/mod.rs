@@ -9,6 +9,7 @@ pub mod html;
 pub mod i18n;
 pub mod methods;
 pub mod references;
+pub mod stock;
 pub mod text;
 
 use crate::diagnostic::Diagnostic;
