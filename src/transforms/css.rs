@@ -258,19 +258,20 @@ pub fn run(sheet: &Sheet, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
                 .any(|n| is_chosen(&n.text))
         });
         for complex in &r.selectors {
-            // Compounds before the first widget name are the page around the widget.
+            // Compounds before the first widget name are the page around the widget; a
+            // selector of the list with no widget name (`#okta-sign-in .x, .label`) is the
+            // page's own and is not checked.
             let first = if inherited {
                 0
             } else {
-                complex
-                    .compounds
-                    .iter()
-                    .position(|c| {
-                        c.names
-                            .iter()
-                            .any(|n| resolve(n, &parents).is_some_and(|x| is_anchor(&x)))
-                    })
-                    .unwrap_or(0)
+                match complex.compounds.iter().position(|c| {
+                    c.names
+                        .iter()
+                        .any(|n| resolve(n, &parents).is_some_and(|x| is_anchor(&x)))
+                }) {
+                    Some(i) => i,
+                    None => continue,
+                }
             };
             let selector = shown(text, &complex.range);
             for (ci, compound) in complex.compounds.iter().enumerate().skip(first) {

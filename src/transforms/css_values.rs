@@ -235,8 +235,16 @@ pub(crate) fn unknown_selector(
     }
     if t.classic_only.names.iter().any(|n| n == name) {
         if ctx.target.engine == Engine::Oie {
+            // The Identity Engine element, where the DOM-query table knows it.
+            let instead = crate::transforms::methods::TABLE
+                .selectors
+                .iter()
+                .find(|s| s.classic == name)
+                .and_then(|s| s.oie.clone().flatten())
+                .map(|sel| format!("; Identity Engine renders it as `{sel}`"))
+                .unwrap_or_default();
             let message = format!(
-                "{} in {} is rendered only by Classic Engine views (S5); Identity Engine views are `.siw-main-view` with the form's own classes, so this selector matches nothing{}",
+                "{} in {} is rendered only by Classic Engine views (S5); Identity Engine views are `.siw-main-view` with the form's own classes, so this selector matches nothing{}{instead}",
                 code(name),
                 code(&occ.selector),
                 occ.how_written()
