@@ -97,8 +97,66 @@ pub fn analyze(
         analyze_style_region(&page.markup, body, lang, ctx, &mut found);
     }
     transforms::html::run(&page.tags, &page.markup, ctx, &mut found);
+    if ctx.target.gen3 && transforms::html::is_okta_template(text) {
+        gen3_sections(text, &mut found);
+    }
     keep_placeholders(found, &page, text, out);
     Ok(())
+}
+
+/// S11 on an Okta-hosted template: the findings of third-generation rules against the
+/// `{{#useSiwGen3}}` / `{{^useSiwGen3}}` sections of the page (read on the unmasked text).
+/// In a Gen2-only section Gen3 never runs, so they are dropped. A Gen3-only addition (an
+/// insertion on a line of its own) outside any section is wrapped in `{{#useSiwGen3}}`,
+/// so the page still works when Okta serves Gen2 (a rollback); a Gen3 rewrite of existing
+/// code outside a section says that it changes the Gen2 page too.
+fn gen3_sections(text: &str, found: &mut Findings) {
+    use crate::rules::{GenFilter, RULES};
+    use transforms::html::{gen3_only, gen3_section_at, Gen3Section};
+    let gen3_rule = |id: &str| RULES.iter().any(|r| r.id == id && r.gen == GenFilter::Gen3);
+    found
+        .diagnostics
+        .retain(|d| !gen3_rule(&d.rule) || gen3_section_at(text, d.start) != Gen3Section::Gen2);
+    let mut kept = Vec::new();
+    for mut f in std::mem::take(&mut found.fixes) {
+        let Some(at) = f.edits.iter().map(|e| e.start).min() else {
+            continue;
+        };
+        if !gen3_rule(f.rule) {
+            kept.push(f);
+            continue;
+        }
+        match gen3_section_at(text, at) {
+            Gen3Section::Gen2 => continue,
+            Gen3Section::Gen3 => {}
+            Gen3Section::Outside => {
+                let own_lines = f
+                    .edits
+                    .iter()
+                    .all(|e| e.start == e.end && e.replacement.starts_with(['\n', '\r']));
+                if own_lines {
+                    let mut wrapped = true;
+                    for e in &mut f.edits {
+                        let body = e.replacement.trim_start_matches(['\r', '\n']);
+                        let eol = &e.replacement[..e.replacement.len() - body.len()];
+                        let snippet = body.trim_start_matches([' ', '\t']);
+                        let indent = &body[..body.len() - snippet.len()];
+                        match gen3_only(text, e.start, snippet, indent, eol) {
+                            Some(w) => e.replacement = format!("{eol}{indent}{w}"),
+                            None => wrapped = false,
+                        }
+                    }
+                    if !wrapped {
+                        continue;
+                    }
+                } else {
+                    f.message.push_str("; on this Okta-hosted template the rewrite also changes what Gen2 renders (and a rollback to Gen2): to keep both, put the Gen3 version in a `{{#useSiwGen3}}` section and the original in `{{^useSiwGen3}}` (S11)");
+                }
+            }
+        }
+        kept.push(f);
+    }
+    found.fixes = kept;
 }
 
 /// Runs the stylesheet rules on `text[range]`, a `<style>` body in `lang` (`text` is the
@@ -317,7 +375,13 @@ fn changes_placeholders(text: &str, edit: &crate::edit::Edit, flavor: Flavor) ->
     ) else {
         return false;
     };
-    let after = format!("{head}{}{tail}", edit.replacement);
+    // The `{{#useSiwGen3}}` section a Gen3-only addition is wrapped in (S11) is the one
+    // placeholder a fix may add; the rest of the text must keep its placeholders.
+    let replacement = edit
+        .replacement
+        .replace("{{#useSiwGen3}}", "")
+        .replace("{{/useSiwGen3}}", "");
+    let after = format!("{head}{replacement}{tail}");
     let shapes = |t: &str| -> Vec<String> {
         template::find(t, flavor)
             .into_iter()

@@ -24,6 +24,7 @@ EXTRA_ROWS = {
     "I18N-A": "i18n key removed with no successor (appendix A)",
     "I18N-B": "i18n key rendered only by Classic Engine views (appendix B)",
     "REL": "what a release ships (transforms/releases, from the npm packages)",
+    "GEN3-HOSTED": "Gen3 availability: Okta-hosted (redirect) only; cannot be self-hosted or embedded (facts table)",
 }
 ROW_RE = re.compile(r"^\|\s*([CIMS])(\d+)\s*\|")
 UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

@@ -208,10 +208,35 @@ fn fix(
 
 pub fn run(located: &Located<'_>, text: &str, ctx: &Ctx<'_>, out: &mut Findings) {
     let view = View::new(located, text);
+    gen3_embedded(&view, ctx, out);
     option_rows(&view, ctx, out);
     idps(&view, ctx, out);
     structural(&view, ctx, out);
     unknown_options(&view, ctx, out);
+}
+
+/// `--gen3` on a widget this file embeds: the third generation runs only on Okta-hosted
+/// pages (the facts table's "Gen3 availability" row), so say so once, at the first
+/// constructor, rather than let the Gen3 findings read as a migration plan for it.
+fn gen3_embedded(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
+    let meta = rule("config/gen3-embedded");
+    if !ctx.target.gen3 || !ctx.enabled(meta) {
+        return;
+    }
+    // `OktaUtil` is the hosted page's own helper; a hosted page's script never embeds.
+    let hosted = !view.located.hosted_roots.is_empty() || view.text.contains("OktaUtil");
+    let Some(first) = view.located.roots.iter().find(|r| !r.hosted) else {
+        return;
+    };
+    if hosted {
+        return;
+    }
+    out.diagnostics.push(Diagnostic::manual(
+        meta,
+        "GEN3-HOSTED",
+        "`--gen3` targets the third-generation widget, which runs only on Okta-hosted sign-in pages and cannot be embedded: this `new OktaSignIn(…)` stays on Gen2 under 7.x. To use Gen3, redirect to the Okta-hosted page (`showSignInAndRedirect`, or auth-js `signInWithRedirect`) and customise that page; the Gen3 findings here only tell what such a page would need".into(),
+        first.new_range.clone(),
+    ));
 }
 
 /// The one-option rows of transforms/config.json.
@@ -466,6 +491,16 @@ fn structural(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
                     ));
                 }
             }
+            // C34 on a hosted page (`config.colors = { brand }`, `config.colors.brand = …`):
+            // Gen2 still renders this page when the org rolls back, so `colors` stays and
+            // `brandColors` is added (S11: the page front end puts it in a
+            // `{{#useSiwGen3}}` section of an Okta template).
+            "colors" | "colors.brand" if ctx.target.gen3 && e.assigned_to.is_some() => {
+                let meta = rule("config/brand-colors");
+                if ctx.enabled(meta) {
+                    hosted_brand_colors(view, e, &key, meta, out);
+                }
+            }
             // C34: Gen3 never reads `colors`.
             "colors" if ctx.target.gen3 => {
                 let meta = rule("config/brand-colors");
@@ -622,6 +657,77 @@ fn structural(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
             _ => {}
         }
     }
+}
+
+/// C34 on a hosted page: `config.brandColors = { primaryColor: V };` after the statement
+/// that sets `colors.brand` to V, which stays for Gen2.
+fn hosted_brand_colors(
+    view: &View<'_, '_>,
+    e: &Entry<'_>,
+    key: &str,
+    meta: &'static RuleMeta,
+    out: &mut Findings,
+) {
+    let Some(root) = e.assigned_to.as_deref() else {
+        return;
+    };
+    let set = view.located.entries.iter().any(|x| {
+        x.assigned_to.as_deref() == Some(root)
+            && x.path
+                .first()
+                .is_some_and(|p| p.as_deref() == Some("brandColors"))
+    });
+    if set {
+        return; // already added (or written by hand)
+    }
+    let value = if key == "colors.brand" {
+        e.value_range.clone()
+    } else {
+        let inner: Vec<&Entry<'_>> = view
+            .located
+            .entries
+            .iter()
+            .filter(|x| {
+                x.path.len() == 2
+                    && e.value_range
+                        .as_ref()
+                        .is_some_and(|v| v.start <= x.key_range.start && x.key_range.end <= v.end)
+            })
+            .collect();
+        match inner.as_slice() {
+            [brand] if brand.key() == Some("brand") => brand.value_range.clone(),
+            _ => None,
+        }
+    };
+    let Some(value) = value.map(|r| text_of(view, &r)).filter(|v| !v.is_empty()) else {
+        out.diagnostics.push(Diagnostic::manual(
+            meta,
+            "C34",
+            format!("the third generation ignores `colors`: add `{root}.brandColors = {{ primaryColor: … }};` (or `theme.tokens`) for Gen3, inside `{{{{#useSiwGen3}}}}` on an Okta template, and keep `colors` for Gen2"),
+            e.key_range.clone(),
+        ));
+        return;
+    };
+    // After the statement (its `;` included).
+    let rest = &view.text[e.prop_range.end..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let end = if rest[skipped..].starts_with(';') {
+        e.prop_range.end + skipped + 1
+    } else {
+        e.prop_range.end
+    };
+    let indent = indent_at(view.text, e.prop_range.start);
+    let eol = eol_at(view.text, e.prop_range.start);
+    out.fixes.push(fix(
+        meta,
+        "C34",
+        Safety::Safe,
+        "the third generation ignores `colors.brand`; `brandColors.primaryColor` is added for it (generating its accessible palette), and `colors` stays for Gen2 and a rollback (S11)".into(),
+        vec![Edit::insert(
+            end,
+            format!("{eol}{indent}{root}.brandColors = {{ primaryColor: {value} }};"),
+        )],
+    ));
 }
 
 /// `config.features = { a: true, b: false };` → `config.features.a = true;` per flag.

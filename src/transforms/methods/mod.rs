@@ -275,6 +275,9 @@ impl Visit for Cx<'_> {
                     self.awaited.insert(key(&r));
                 }
                 callbacks::chain_link(self, n, name, m);
+                if name == "then" {
+                    tokens::parse_from_url_then(self, n, m);
+                }
             }
             match self.inst.instance_of(&m.obj) {
                 Some(inst) => match name {
@@ -288,10 +291,17 @@ impl Visit for Cx<'_> {
                     }
                     "on" | "once" | "off" => events::event(self, n, name, &inst),
                     "before" | "after" => events::hook(self, n, name),
-                    "hasTokensInUrl" => tokens::has_tokens_in_url(self, n, m),
+                    "hasTokensInUrl" => {
+                        tokens::has_tokens_in_url(self, n, m);
+                        let r = self.range(n);
+                        tokens::interaction_required(self, name, r);
+                    }
                     _ => {}
                 },
-                None => tokens::token_call(self, n, name, m),
+                None => {
+                    tokens::redirect_call(self, n, name, m);
+                    tokens::token_call(self, n, name, m)
+                }
             }
         }
         n.visit_children_with(self);
