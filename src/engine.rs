@@ -497,6 +497,22 @@ impl Engine {
             ignored: Vec::new(),
         };
         if worth_parsing(&kind, &source.text) {
+            if source.body().starts_with(crate::source::BOM) {
+                // swc and raffia skip one more BOM themselves, so every offset they give
+                // would land 3 bytes early: refused, never spliced.
+                let at = source.bom_len();
+                let msg = "the file starts with two byte order marks (EF BB BF EF BB BF); remove one, the file was left untouched";
+                report.status = Status::Error;
+                report.reason = Some(format!("1:1: {msg}"));
+                report.diagnostics.push(Diagnostic::core(
+                    "core/parse-error",
+                    Severity::Error,
+                    msg.into(),
+                    at..at,
+                ));
+                report.source = Some(source);
+                return report;
+            }
             let from = match self.target.from {
                 Some(v) => (v, FromSource::Flag),
                 None => self
