@@ -300,8 +300,15 @@ fn run(args: RunArgs) -> ExitCode {
                     .source
                     .as_ref()
                     .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
+                // The bytes read, to tell whether the file still holds them.
+                let read = r.source.as_ref().map(|s| s.encode(&s.text));
+                let expected = r
+                    .stamp
+                    .zip(read.as_deref())
+                    .map(|(stamp, bytes)| crate::fsio::Expected { stamp, bytes });
                 let written = target.clone().and_then(|target| {
-                    write_atomic(&target, &bytes).map_err(|e| format!("cannot write: {e}"))
+                    write_atomic(&target, &bytes, expected.as_ref())
+                        .map_err(|e| crate::fsio::write_error(&e))
                 });
                 if let Err(e) = written {
                     r.status = Status::Error;

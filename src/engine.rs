@@ -98,6 +98,9 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by ignore comments (offsets in the original text).
     pub ignored: Vec<crate::markers::Ignored>,
+    /// The file on disk as it was read (none for standard input and the editor's
+    /// documents): `--write` replaces it only while it is still that file.
+    pub stamp: Option<crate::fsio::Stamp>,
 }
 
 impl FileReport {
@@ -129,6 +132,7 @@ impl FileReport {
             fixes: Vec::new(),
             diagnostics: Vec::new(),
             ignored: Vec::new(),
+            stamp: None,
         }
     }
 
@@ -177,19 +181,19 @@ pub fn mentions_widget(text: &str) -> bool {
     PREFILTER.is_match(text)
 }
 
-/// Reads `path` into `buf` in one open, one fstat and the reads; false when it is larger
-/// than [`MAX_FILE_BYTES`] (a named device or pipe reports no length, so the read itself
-/// is bounded too).
-fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+/// Reads `path` into `buf` in one open, one fstat and the reads; `None` when it is larger
+/// than [`MAX_FILE_BYTES`], else the file's [`Stamp`](crate::fsio::Stamp) at the read.
+fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Option<crate::fsio::Stamp>> {
     use std::io::Read;
+    let read_at = std::time::SystemTime::now();
     let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > MAX_FILE_BYTES {
-        return Ok(false);
+    let meta = file.metadata()?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Ok(None);
     }
-    buf.reserve(usize::try_from(len).unwrap_or(0) + 1);
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0) + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(buf)?;
-    Ok(buf.len() as u64 <= MAX_FILE_BYTES)
+    Ok((buf.len() as u64 <= MAX_FILE_BYTES).then(|| crate::fsio::Stamp::new(&meta, read_at)))
 }
 
 /// Whether the prefilter turns this file away without a parse: true only for a file the
@@ -403,16 +407,16 @@ impl Engine {
         };
         READ_BUFFER.with_borrow_mut(|buf| {
             buf.clear();
-            match read_bounded(path, buf) {
-                Ok(true) => {}
-                Ok(false) => {
+            let stamp = match read_bounded(path, buf) {
+                Ok(Some(stamp)) => stamp,
+                Ok(None) => {
                     return FileReport::skipped(
                         display,
                         format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
                     )
                 }
                 Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
-            }
+            };
             if let Some(why) = minified(&kind, buf) {
                 return FileReport::skipped(display, why);
             }
@@ -428,7 +432,9 @@ impl Engine {
             } else {
                 std::mem::take(buf)
             };
-            self.process_kind(display, kind, bytes)
+            let mut report = self.process_kind(display, kind, bytes);
+            report.stamp = Some(stamp);
+            report
         })
     }
 
@@ -495,6 +501,7 @@ impl Engine {
             fixes: Vec::new(),
             diagnostics: Vec::new(),
             ignored: Vec::new(),
+            stamp: None,
         };
         if worth_parsing(&kind, &source.text) {
             if source.body().starts_with(crate::source::BOM) {

@@ -5,8 +5,112 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Replaces `path` with `bytes` atomically; the file keeps its permissions.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// What a file was when it was read, to tell before replacing it whether it is still
+/// that file with those bytes (git's racy-index logic: a stat that matches is trusted
+/// only when the file's times are clearly older than the read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    /// When the read began.
+    read_at: (i64, i64),
+}
+
+/// File times can lag the clock by a tick and some file systems keep whole or even
+/// two seconds: a change within this much of the read may not show in the times.
+const RACY_SECONDS: i64 = 2;
+
+impl Stamp {
+    /// The stamp of an open file's metadata, read from `read_at` (taken before opening).
+    pub fn new(meta: &std::fs::Metadata, read_at: std::time::SystemTime) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        let at = read_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or((0, 0), |d| {
+                (
+                    i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                    i64::from(d.subsec_nanos()),
+                )
+            });
+        Stamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            read_at: at,
+        }
+    }
+
+    /// Whether the file's times are too close to the read to show a change after it.
+    fn racy(&self) -> bool {
+        let line = (self.read_at.0 - RACY_SECONDS, self.read_at.1);
+        self.mtime >= line || self.ctime >= line
+    }
+}
+
+/// A write not done on purpose (the file is not as it was read, say): the message says
+/// why, with no "cannot write" in front.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refused(why: String) -> std::io::Error {
+    std::io::Error::other(Refused(why))
+}
+
+/// How a failed write is reported: a refusal as it is, any other error as a failure.
+pub fn write_error(e: &std::io::Error) -> String {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<Refused>())
+    {
+        Some(why) => why.0.clone(),
+        None => format!("cannot write: {e}"),
+    }
+}
+
+/// What the file to be replaced must still be: its stamp at the read and the bytes read.
+pub struct Expected<'a> {
+    pub stamp: Stamp,
+    pub bytes: &'a [u8],
+}
+
+/// Why `path` is not replaced: it is not the file that was read, or not with those bytes.
+fn changed_since(path: &Path, expected: &Expected<'_>) -> std::io::Result<Option<&'static str>> {
+    let meta = std::fs::symlink_metadata(path)?;
+    let now = Stamp::new(&meta, std::time::UNIX_EPOCH);
+    let want = expected.stamp;
+    if (now.dev, now.ino) != (want.dev, want.ino) {
+        return Ok(Some("it is another file now"));
+    }
+    if (now.size, now.mtime, now.ctime) != (want.size, want.mtime, want.ctime) {
+        return Ok(Some("it was modified"));
+    }
+    if want.racy() && std::fs::read(path)? != expected.bytes {
+        return Ok(Some("it was modified"));
+    }
+    Ok(None)
+}
+
+/// Replaces `path` with `bytes` atomically; the file keeps its permissions. With
+/// `expected`, only while `path` is still the file that was read, with the same bytes
+/// (checked just before the rename); otherwise it is left as it is now.
+pub fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    expected: Option<&Expected<'_>>,
+) -> std::io::Result<()> {
     let meta = std::fs::metadata(path)?;
     if meta.permissions().readonly() {
         return Err(std::io::Error::new(
@@ -23,6 +127,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         f.write_all(bytes)?;
         drop(f);
         std::fs::set_permissions(&tmp, meta.permissions())?;
+        if let Some(expected) = expected {
+            if let Some(why) = changed_since(path, expected)? {
+                return Err(refused(format!(
+                    "changed during the run ({why}); left as it is now, run again"
+                )));
+            }
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -176,6 +287,30 @@ pub fn dirty_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stat_that_matches_is_trusted_only_when_older_than_the_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.js");
+        std::fs::write(&path, b"new").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        // Modified just as it was read, to other bytes of the same size, and the times
+        // not telling: the bytes are compared.
+        let stamp = Stamp::new(&meta, std::time::SystemTime::now());
+        let expected = Expected {
+            stamp,
+            bytes: b"old",
+        };
+        let e = write_atomic(&path, b"out", Some(&expected)).unwrap_err();
+        assert!(write_error(&e).starts_with("changed during the run"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let expected = Expected {
+            stamp,
+            bytes: b"new",
+        };
+        write_atomic(&path, b"out", Some(&expected)).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"out");
+    }
 
     #[test]
     fn the_sweep_leaves_the_temps_of_running_writers() {

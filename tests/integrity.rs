@@ -63,3 +63,99 @@ fn a_second_bom_never_shifts_an_edit() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("two.js:1:1: error"), "{stderr}");
 }
+
+/// A git work tree in `dir` with everything in it committed.
+fn commit_all(dir: &std::path::Path) {
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "x",
+    ]);
+}
+
+/// A `git` first on PATH that runs the real one and then `script` (in the work tree):
+/// the dirty-tree check of `--write` runs `git status` after every file was read and
+/// analysed and before any is written, so `script` stands for another process
+/// changing files in between.
+fn git_then(dir: &std::path::Path, script: &str) -> std::ffi::OsString {
+    use std::os::unix::fs::PermissionsExt;
+    let real = std::process::Command::new("sh")
+        .args(["-c", "command -v git"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap().trim().to_string();
+    let bin_dir = dir.join("fake-bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let fake = bin_dir.join("git");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\n\"{real}\" \"$@\" > \"$0.out\"; rc=$?\n\
+             case \"$*\" in *status*) (cd \"{}\" && {script}) ;; esac\n\
+             cat \"$0.out\"; exit $rc\n",
+            dir.join("tree").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(&bin_dir);
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    path
+}
+
+#[test]
+fn a_file_changed_during_the_run_is_left_to_its_new_content() {
+    // Every file is read and analysed before any is written. Meanwhile another process
+    // replaces a.js by a link to b.js, appends to c.js and rewrites e.js in place (same
+    // size): the migrated text of a.js went over b.js, the appended lines vanished.
+    let top = tempfile::tempdir().unwrap();
+    let tree = top.path().join("tree");
+    let other = CONFIG.replace("acme", "acmx");
+    for name in ["a.js", "c.js", "d.js", "e.js"] {
+        write_file(&tree, name, CONFIG);
+    }
+    write_file(&tree, "b.txt", &other);
+    let changed = CONFIG.replace("acme", "acmy");
+    write_file(&tree, "e.new", &changed);
+    commit_all(&tree);
+    let script = "rm a.js && ln -s b.txt a.js && echo '// more' >> c.js && cat e.new > e.js";
+    let path = git_then(top.path(), script);
+    let out = bin()
+        .current_dir(&tree)
+        .env("PATH", path)
+        .args(["--write", "--from", "6.0.0", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for name in ["a.js", "c.js", "e.js"] {
+        assert!(
+            stderr.contains(&format!("{name}: changed during the run")),
+            "{name}: {stderr}"
+        );
+    }
+    let read = |name: &str| std::fs::read_to_string(tree.join(name)).unwrap();
+    assert_eq!(read("b.txt"), other, "the link's target was overwritten");
+    assert!(std::fs::symlink_metadata(tree.join("a.js"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(read("c.js"), format!("{CONFIG}// more\n"));
+    assert_eq!(read("e.js"), changed);
+    assert_eq!(read("d.js"), RENAMED);
+}
