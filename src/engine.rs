@@ -486,6 +486,13 @@ impl Engine {
         };
         let source = match source {
             Ok(s) => s,
+            // npm reads a manifest as UTF-8 only: this one is broken, not foreign.
+            Err(at) if kind == FileKind::PackageJson => {
+                return FileReport::error(
+                    path,
+                    format!("not valid UTF-8 (byte {at}): neither its widget version nor a `widgetMigrate` config could be read"),
+                );
+            }
             Err(at) => {
                 return FileReport::skipped(path, format!("not valid UTF-8 (byte {at})"));
             }

@@ -159,3 +159,33 @@ fn a_file_changed_during_the_run_is_left_to_its_new_content() {
     assert_eq!(read("e.js"), changed);
     assert_eq!(read("d.js"), RENAMED);
 }
+
+#[test]
+fn a_package_json_that_is_not_utf8_is_its_own_error_and_the_run_goes_on() {
+    // It stopped the whole run: exit 2, nothing processed, an empty JSON document.
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest =
+        b"{\"name\": \"caf\xe9\", \"dependencies\": {\"@okta/okta-signin-widget\": \"^5.0.0\"}}\n";
+    write_file(tmp.path(), "sub/package.json", manifest);
+    write_file(tmp.path(), "sub/a.js", CONFIG);
+    write_file(tmp.path(), "b.js", CONFIG);
+    for args in [
+        &["--format", "json", "--from", "6.0.0", "."][..],
+        &["--format", "json", "--from", "6.0.0", "sub/a.js", "b.js"][..],
+    ] {
+        let out = run_in(tmp.path(), args);
+        let doc = json(&out);
+        assert_eq!(status_of(&doc, "sub/a.js")["status"], "changed", "{doc:#}");
+        assert_eq!(status_of(&doc, "b.js")["status"], "changed", "{doc:#}");
+        if args.contains(&".") {
+            assert_eq!(out.status.code(), Some(2), "{doc:#}");
+            let f = status_of(&doc, "sub/package.json");
+            assert_eq!(f["status"], "error", "{f:#}");
+            assert!(f["reason"].as_str().unwrap().contains("UTF-8"), "{f:#}");
+        }
+    }
+    assert_eq!(
+        std::fs::read(tmp.path().join("sub/package.json")).unwrap(),
+        manifest
+    );
+}
