@@ -181,19 +181,64 @@ pub fn mentions_widget(text: &str) -> bool {
     PREFILTER.is_match(text)
 }
 
-/// Reads `path` into `buf` in one open, one fstat and the reads; `None` when it is larger
-/// than [`MAX_FILE_BYTES`], else the file's [`Stamp`](crate::fsio::Stamp) at the read.
-fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Option<crate::fsio::Stamp>> {
-    use std::io::Read;
+/// What reading a file gave.
+enum Read {
+    /// The bytes are in the buffer; the file as it was read.
+    Done(crate::fsio::Stamp),
+    TooLarge,
+    /// Not a regular file (a FIFO, a device, a socket): never read, a FIFO would block.
+    NotAFile(&'static str),
+}
+
+/// Reads `path` into `buf` in one open, one fstat and the reads, up to
+/// [`MAX_FILE_BYTES`]. Only a regular file is read: it is opened without blocking (a
+/// FIFO named on the command line waited forever for a writer) and checked first.
+fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Read> {
+    use std::io::Read as _;
     let read_at = std::time::SystemTime::now();
-    let file = std::fs::File::open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path)?;
     let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(Read::NotAFile(file_type_name(&meta)));
+    }
     if meta.len() > MAX_FILE_BYTES {
-        return Ok(None);
+        return Ok(Read::TooLarge);
     }
     buf.reserve(usize::try_from(meta.len()).unwrap_or(0) + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(buf)?;
-    Ok((buf.len() as u64 <= MAX_FILE_BYTES).then(|| crate::fsio::Stamp::new(&meta, read_at)))
+    Ok(if buf.len() as u64 <= MAX_FILE_BYTES {
+        Read::Done(crate::fsio::Stamp::new(&meta, read_at))
+    } else {
+        Read::TooLarge
+    })
+}
+
+/// What a file that is not a regular file is, for the message.
+fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Whether the prefilter turns this file away without a parse: true only for a file the
@@ -408,12 +453,15 @@ impl Engine {
         READ_BUFFER.with_borrow_mut(|buf| {
             buf.clear();
             let stamp = match read_bounded(path, buf) {
-                Ok(Some(stamp)) => stamp,
-                Ok(None) => {
+                Ok(Read::Done(stamp)) => stamp,
+                Ok(Read::TooLarge) => {
                     return FileReport::skipped(
                         display,
                         format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
                     )
+                }
+                Ok(Read::NotAFile(what)) => {
+                    return FileReport::skipped(display, format!("{what}, not a regular file"))
                 }
                 Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
             };

@@ -26,22 +26,14 @@ const RACY_SECONDS: i64 = 2;
 impl Stamp {
     /// The stamp of an open file's metadata, read from `read_at` (taken before opening).
     pub fn new(meta: &std::fs::Metadata, read_at: std::time::SystemTime) -> Stamp {
-        use std::os::unix::fs::MetadataExt;
-        let at = read_at
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or((0, 0), |d| {
-                (
-                    i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                    i64::from(d.subsec_nanos()),
-                )
-            });
+        let (dev, ino, mtime, ctime) = ids_and_times(meta);
         Stamp {
-            dev: meta.dev(),
-            ino: meta.ino(),
+            dev,
+            ino,
             size: meta.len(),
-            mtime: (meta.mtime(), meta.mtime_nsec()),
-            ctime: (meta.ctime(), meta.ctime_nsec()),
-            read_at: at,
+            mtime,
+            ctime,
+            read_at: seconds_and_nanos(read_at),
         }
     }
 
@@ -78,6 +70,34 @@ pub fn write_error(e: &std::io::Error) -> String {
         Some(why) => why.0.clone(),
         None => format!("cannot write: {e}"),
     }
+}
+
+fn seconds_and_nanos(t: std::time::SystemTime) -> (i64, i64) {
+    t.duration_since(std::time::UNIX_EPOCH).map_or((0, 0), |d| {
+        (
+            i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            i64::from(d.subsec_nanos()),
+        )
+    })
+}
+
+/// Device, inode, modification and change time.
+#[cfg(unix)]
+fn ids_and_times(meta: &std::fs::Metadata) -> (u64, u64, (i64, i64), (i64, i64)) {
+    use std::os::unix::fs::MetadataExt;
+    (
+        meta.dev(),
+        meta.ino(),
+        (meta.mtime(), meta.mtime_nsec()),
+        (meta.ctime(), meta.ctime_nsec()),
+    )
+}
+
+/// Elsewhere only the modification time (the size is compared too, and the bytes).
+#[cfg(not(unix))]
+fn ids_and_times(meta: &std::fs::Metadata) -> (u64, u64, (i64, i64), (i64, i64)) {
+    let mtime = meta.modified().map_or((0, 0), seconds_and_nanos);
+    (0, 0, mtime, (0, 0))
 }
 
 /// What the file to be replaced must still be: its stamp at the read and the bytes read.

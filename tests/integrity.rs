@@ -189,3 +189,38 @@ fn a_package_json_that_is_not_utf8_is_its_own_error_and_the_run_goes_on() {
         manifest
     );
 }
+
+#[test]
+fn a_fifo_named_on_the_command_line_is_skipped_not_waited_for() {
+    // `open()` of a FIFO waits for a writer: the run never ended.
+    let tmp = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(tmp.path().join("pipe.js"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    write_file(tmp.path(), "a.js", CONFIG);
+    let mut child = bin()
+        .current_dir(tmp.path())
+        .args(["--format", "json", "--from", "6.0.0", "pipe.js", "a.js"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Not a measure of speed: a run that is still going after a minute is hanging.
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the run blocked on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let doc = json(&out);
+    let f = status_of(&doc, "pipe.js");
+    assert_eq!(f["status"], "skipped", "{f:#}");
+    assert!(f["reason"].as_str().unwrap().contains("FIFO"), "{f:#}");
+    assert_eq!(status_of(&doc, "a.js")["status"], "changed");
+}
