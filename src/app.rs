@@ -24,7 +24,7 @@ fn emit(stream: &mut dyn Write, text: &str) {
 /// A file's diff in the file's own encoding, so that `git apply` matches its bytes.
 fn diff_bytes(r: &FileReport, color: bool) -> Option<Vec<u8>> {
     let (src, out) = (r.source.as_ref()?, r.output.as_ref()?);
-    Some(src.encode(&unified_diff(&display_path(&r.path), &src.text, out, color)))
+    Some(src.encode(&unified_diff(&r.path, &src.text, out, color)))
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -525,10 +525,26 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
                 ColorChoice::Never => false,
                 ColorChoice::Auto => true, // anstream strips it where colour is off
             };
+            // The diff goes out as its bytes: anstream's stripping took control
+            // characters out of it and left escapes after bytes that are not UTF-8, so
+            // without colour it is printed plain, for `git apply`.
+            let diff_color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+                }
+            };
             for r in reports {
                 if mode == Mode::DryRun {
-                    if let Some(diff) = diff_bytes(r, color) {
-                        let _ = stdout.write_all(&diff);
+                    if let Some(diff) = diff_bytes(r, diff_color) {
+                        let _ = if diff_color {
+                            stdout.write_all(&diff)
+                        } else {
+                            stdout
+                                .flush()
+                                .and_then(|()| std::io::stdout().write_all(&diff))
+                        };
                     }
                 }
                 let findings = text_findings(r, mode == Mode::Check, &engine.target, color);

@@ -224,3 +224,67 @@ fn a_fifo_named_on_the_command_line_is_skipped_not_waited_for() {
     assert!(f["reason"].as_str().unwrap().contains("FIFO"), "{f:#}");
     assert_eq!(status_of(&doc, "a.js")["status"], "changed");
 }
+
+/// A tree whose diff is hard to print as `git apply` reads it: a Latin-1 bundle, C0
+/// control characters and a lone CR beside the changes, a tab, a newline and a
+/// non-UTF-8 byte in folder names.
+fn awkward_tree(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    let bundle = b"# caf\xe9\noie.session.expired=Session expir\xe9e\nx=\xe0 bient\xf4t\n";
+    write_file(root, "login_fr.properties", bundle);
+    let js = format!("/* a\rlone CR */\n// ctl \x01\x07\x1b[0m\n{CONFIG}var s = '\x0b\x0c';\n");
+    write_file(root, "ctl.js", &js);
+    write_file(root, "we\tird/a\nb.js", CONFIG);
+    let latin = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    let file = root.join(latin).join("x.js");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, CONFIG).unwrap();
+    vec![
+        root.join("login_fr.properties"),
+        root.join("ctl.js"),
+        root.join("we\tird/a\nb.js"),
+        file,
+    ]
+}
+
+#[test]
+fn the_printed_diff_is_what_git_apply_takes() {
+    // A non-UTF-8 line ended in a stray `ESC[0m` with colour off, control characters were
+    // removed, a lone CR split a line, and paths were neither quoted nor kept as bytes.
+    let written = tempfile::tempdir().unwrap();
+    let files = awkward_tree(written.path());
+    let out = run_in(written.path(), &["--write", "--from", "6.0.0", "."]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let after: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    for (env, color) in [(None, "auto"), (Some("1"), "auto"), (None, "never")] {
+        let tree = tempfile::tempdir().unwrap();
+        let files = awkward_tree(tree.path());
+        let mut cmd = bin();
+        cmd.current_dir(tree.path())
+            .args(["--from", "6.0.0", "--color", color, "."]);
+        if let Some(v) = env {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let mut git = std::process::Command::new("git")
+            .current_dir(tree.path())
+            .args(["apply", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        git.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+        let applied = git.wait_with_output().unwrap();
+        assert!(
+            applied.status.success(),
+            "NO_COLOR={env:?} --color {color}: {}\n{}",
+            String::from_utf8_lossy(&applied.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        for (f, want) in files.iter().zip(&after) {
+            assert_eq!(&std::fs::read(f).unwrap(), want, "{f:?}");
+        }
+    }
+}
