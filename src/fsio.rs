@@ -138,6 +138,7 @@ pub fn write_atomic(
             "file is read-only",
         ));
     }
+    refuse_hard_links(&meta)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = folder_of(path).join(temp_name(name));
     let result = (|| {
@@ -145,8 +146,11 @@ pub fn write_atomic(
         // process, and fsync per file made large runs several times slower.
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        drop(f);
+        // Owner first: a change of owner clears the set-id bits the mode puts back.
+        keep_owner(&f, &meta)?;
         std::fs::set_permissions(&tmp, meta.permissions())?;
+        keep_xattrs(path, &f)?;
+        drop(f);
         if let Some(expected) = expected {
             if let Some(why) = changed_since(path, expected)? {
                 return Err(refused(format!(
@@ -160,6 +164,99 @@ pub fn write_atomic(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A file with several names (hard links) is not replaced: a new file under one name
+/// would leave the others on the old text, the link split. Editing it in place would
+/// not be atomic; it is left for a human.
+fn refuse_hard_links(meta: &std::fs::Metadata) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(refused(format!(
+                "has {} hard links; replacing it would split them (the other names would keep the old text), so it was left untouched: migrate it on a copy and link again",
+                meta.nlink()
+            )));
+        }
+    }
+    let _ = meta;
+    Ok(())
+}
+
+/// Gives the temp file the original's owner and group (a run as root made every
+/// changed file root's). Where that is not allowed the file is not replaced.
+fn keep_owner(tmp: &std::fs::File, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let now = tmp.metadata()?;
+        if (now.uid(), now.gid()) != (meta.uid(), meta.gid()) {
+            std::os::unix::fs::fchown(tmp, Some(meta.uid()), Some(meta.gid())).map_err(|e| {
+                refused(format!(
+                    "cannot keep its owner and group ({}:{}): {e}; left untouched",
+                    meta.uid(),
+                    meta.gid()
+                ))
+            })?;
+        }
+    }
+    let _ = (tmp, meta);
+    Ok(())
+}
+
+/// Copies the extended attributes of `path` onto the temp file (ACLs, labels, user
+/// attributes). One that cannot be copied leaves the file as it was; where the file
+/// system has none, there is nothing to copy.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn keep_xattrs(path: &Path, tmp: &std::fs::File) -> std::io::Result<()> {
+    use rustix::fs::{fgetxattr, fsetxattr, getxattr, listxattr, XattrFlags};
+    use rustix::io::Errno;
+    let names = match read_sized(|buf| listxattr(path, buf)) {
+        Ok(names) => names,
+        Err(e) if e == Errno::NOTSUP => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for name in names.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+        let value = read_sized(|buf| getxattr(path, name, buf))?;
+        // Already there with that value (a security label the new file got): left be.
+        if read_sized(|buf| fgetxattr(tmp, name, buf)).is_ok_and(|v| v == value) {
+            continue;
+        }
+        fsetxattr(tmp, name, &value, XattrFlags::empty()).map_err(|e| {
+            refused(format!(
+                "cannot keep its extended attribute {}: {e}; left untouched",
+                String::from_utf8_lossy(name)
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn keep_xattrs(_path: &Path, _tmp: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The bytes a list or get call of the xattr family gives, growing the buffer while
+/// they do not fit (the kernel says ERANGE).
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn read_sized(
+    mut call: impl FnMut(&mut [u8]) -> rustix::io::Result<usize>,
+) -> rustix::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; 256];
+    loop {
+        match call(&mut buf) {
+            Ok(n) => {
+                buf.truncate(n);
+                return Ok(buf);
+            }
+            Err(rustix::io::Errno::RANGE) if buf.len() < 1 << 24 => {
+                buf.resize(buf.len() * 4, 0);
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Where a write to `path` lands: the file itself, or the target of a symlink when that

@@ -288,3 +288,63 @@ fn the_printed_diff_is_what_git_apply_takes() {
         }
     }
 }
+
+#[test]
+fn a_write_keeps_owner_and_extended_attributes_and_never_splits_hard_links() {
+    // The new file was the writer's, without the extended attributes, and a file with
+    // two names became two files.
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    write_file(tmp.path(), "owned.js", CONFIG);
+    write_file(tmp.path(), "linked.js", CONFIG);
+    std::fs::hard_link(
+        tmp.path().join("linked.js"),
+        tmp.path().join("other-name.js"),
+    )
+    .unwrap();
+    let owned = tmp.path().join("owned.js");
+    rustix::fs::setxattr(
+        &owned,
+        "user.reviewed",
+        b"by ops",
+        rustix::fs::XattrFlags::empty(),
+    )
+    .unwrap();
+    // As root (CI's containers), another owner; otherwise only what a user may set.
+    let me = std::fs::metadata(&owned).unwrap();
+    let owner = if me.uid() == 0 {
+        (4321, 8765)
+    } else {
+        (me.uid(), me.gid())
+    };
+    std::os::unix::fs::chown(&owned, Some(owner.0), Some(owner.1)).unwrap();
+    let out = run_in(tmp.path(), &["--write", "--from", "6.0.0", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&owned).unwrap(),
+        RENAMED,
+        "{stderr}"
+    );
+    let after = std::fs::metadata(&owned).unwrap();
+    assert_eq!((after.uid(), after.gid()), owner);
+    let mut value = [0u8; 16];
+    let n = rustix::fs::getxattr(&owned, "user.reviewed", &mut value[..]).unwrap();
+    assert_eq!(&value[..n], b"by ops");
+    // Both names of the linked file: refused, still one file with the old text.
+    for name in ["linked.js", "other-name.js"] {
+        assert!(
+            stderr.contains(&format!("{name}: has 2 hard links")),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join(name)).unwrap(),
+            CONFIG
+        );
+    }
+    let (a, b) = (
+        std::fs::metadata(tmp.path().join("linked.js")).unwrap(),
+        std::fs::metadata(tmp.path().join("other-name.js")).unwrap(),
+    );
+    assert_eq!((a.ino(), a.nlink()), (b.ino(), 2));
+}
