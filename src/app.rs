@@ -24,7 +24,7 @@ fn emit(stream: &mut dyn Write, text: &str) {
 /// A file's diff in the file's own encoding, so that `git apply` matches its bytes.
 fn diff_bytes(r: &FileReport, color: bool) -> Option<Vec<u8>> {
     let (src, out) = (r.source.as_ref()?, r.output.as_ref()?);
-    Some(src.encode(&unified_diff(&display_path(&r.path), &src.text, out, color)))
+    Some(src.encode(&unified_diff(&r.path, &src.text, out, color)))
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -300,8 +300,15 @@ fn run(args: RunArgs) -> ExitCode {
                     .source
                     .as_ref()
                     .map_or_else(|| out.as_bytes().to_vec(), |s| s.encode(out));
+                // The bytes read, to tell whether the file still holds them.
+                let read = r.source.as_ref().map(|s| s.encode(&s.text));
+                let expected = r
+                    .stamp
+                    .zip(read.as_deref())
+                    .map(|(stamp, bytes)| crate::fsio::Expected { stamp, bytes });
                 let written = target.clone().and_then(|target| {
-                    write_atomic(&target, &bytes).map_err(|e| format!("cannot write: {e}"))
+                    write_atomic(&target, &bytes, expected.as_ref())
+                        .map_err(|e| crate::fsio::write_error(&e))
                 });
                 if let Err(e) = written {
                     r.status = Status::Error;
@@ -518,10 +525,26 @@ fn finish(engine: &Engine, args: &RunArgs, reports: &[FileReport], mode: Mode) -
                 ColorChoice::Never => false,
                 ColorChoice::Auto => true, // anstream strips it where colour is off
             };
+            // The diff goes out as its bytes: anstream's stripping took control
+            // characters out of it and left escapes after bytes that are not UTF-8, so
+            // without colour it is printed plain, for `git apply`.
+            let diff_color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+                }
+            };
             for r in reports {
                 if mode == Mode::DryRun {
-                    if let Some(diff) = diff_bytes(r, color) {
-                        let _ = stdout.write_all(&diff);
+                    if let Some(diff) = diff_bytes(r, diff_color) {
+                        let _ = if diff_color {
+                            stdout.write_all(&diff)
+                        } else {
+                            stdout
+                                .flush()
+                                .and_then(|()| std::io::stdout().write_all(&diff))
+                        };
                     }
                 }
                 let findings = text_findings(r, mode == Mode::Check, &engine.target, color);

@@ -86,7 +86,7 @@ fn example(r: &RuleMeta, ex: &Example) -> String {
     // A fix merged into later passes' edits shows as the file's whole change.
     let whole = fix.and(report.output.clone());
     for after in alone.into_iter().chain(whole) {
-        let diff = crate::output::unified_diff(ex.file, text, &after, false);
+        let diff = crate::output::unified_diff(std::path::Path::new(ex.file), text, &after, false);
         if diff.contains("@@") {
             return diff;
         }

@@ -308,7 +308,11 @@ fn load_in(dir: &Path, given: &Path) -> Result<Option<ProjectConfig>, ConfigErro
     }
     let pkg = dir.join("package.json");
     if pkg.is_file() {
-        let text = read(&pkg)?;
+        // A package.json that cannot be read as text is that file's error (the run
+        // reports it where it processes the file), not the run's: it is no config.
+        let Ok(text) = std::fs::read_to_string(&pkg) else {
+            return Ok(None);
+        };
         // A package.json that is not JSON, or has no key, is not a config.
         let has_key = serde_json::from_str::<serde_json::Value>(&text)
             .is_ok_and(|v| v.get(PACKAGE_KEY).is_some());

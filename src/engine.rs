@@ -98,6 +98,9 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by ignore comments (offsets in the original text).
     pub ignored: Vec<crate::markers::Ignored>,
+    /// The file on disk as it was read (none for standard input and the editor's
+    /// documents): `--write` replaces it only while it is still that file.
+    pub stamp: Option<crate::fsio::Stamp>,
 }
 
 impl FileReport {
@@ -129,6 +132,7 @@ impl FileReport {
             fixes: Vec::new(),
             diagnostics: Vec::new(),
             ignored: Vec::new(),
+            stamp: None,
         }
     }
 
@@ -177,19 +181,64 @@ pub fn mentions_widget(text: &str) -> bool {
     PREFILTER.is_match(text)
 }
 
-/// Reads `path` into `buf` in one open, one fstat and the reads; false when it is larger
-/// than [`MAX_FILE_BYTES`] (a named device or pipe reports no length, so the read itself
-/// is bounded too).
-fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<bool> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > MAX_FILE_BYTES {
-        return Ok(false);
+/// What reading a file gave.
+enum Read {
+    /// The bytes are in the buffer; the file as it was read.
+    Done(crate::fsio::Stamp),
+    TooLarge,
+    /// Not a regular file (a FIFO, a device, a socket): never read, a FIFO would block.
+    NotAFile(&'static str),
+}
+
+/// Reads `path` into `buf` in one open, one fstat and the reads, up to
+/// [`MAX_FILE_BYTES`]. Only a regular file is read: it is opened without blocking (a
+/// FIFO named on the command line waited forever for a writer) and checked first.
+fn read_bounded(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<Read> {
+    use std::io::Read as _;
+    let read_at = std::time::SystemTime::now();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
-    buf.reserve(usize::try_from(len).unwrap_or(0) + 1);
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(Read::NotAFile(file_type_name(&meta)));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Ok(Read::TooLarge);
+    }
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0) + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(buf)?;
-    Ok(buf.len() as u64 <= MAX_FILE_BYTES)
+    Ok(if buf.len() as u64 <= MAX_FILE_BYTES {
+        Read::Done(crate::fsio::Stamp::new(&meta, read_at))
+    } else {
+        Read::TooLarge
+    })
+}
+
+/// What a file that is not a regular file is, for the message.
+fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Whether the prefilter turns this file away without a parse: true only for a file the
@@ -447,16 +496,19 @@ impl Engine {
         };
         READ_BUFFER.with_borrow_mut(|buf| {
             buf.clear();
-            match read_bounded(path, buf) {
-                Ok(true) => {}
-                Ok(false) => {
+            let stamp = match read_bounded(path, buf) {
+                Ok(Read::Done(stamp)) => stamp,
+                Ok(Read::TooLarge) => {
                     return FileReport::skipped(
                         display,
                         format!("larger than {} MiB", MAX_FILE_BYTES / (1024 * 1024)),
                     )
                 }
+                Ok(Read::NotAFile(what)) => {
+                    return FileReport::skipped(display, format!("{what}, not a regular file"))
+                }
                 Err(e) => return FileReport::error(display, format!("cannot read: {e}")),
-            }
+            };
             if let Some(why) = minified(&kind, buf) {
                 return FileReport::skipped(display, why);
             }
@@ -472,7 +524,9 @@ impl Engine {
             } else {
                 std::mem::take(buf)
             };
-            self.process_kind(display, kind, bytes)
+            let mut report = self.process_kind(display, kind, bytes);
+            report.stamp = Some(stamp);
+            report
         })
     }
 
@@ -524,6 +578,13 @@ impl Engine {
         };
         let source = match source {
             Ok(s) => s,
+            // npm reads a manifest as UTF-8 only: this one is broken, not foreign.
+            Err(at) if kind == FileKind::PackageJson => {
+                return FileReport::error(
+                    path,
+                    format!("not valid UTF-8 (byte {at}): neither its widget version nor a `widgetMigrate` config could be read"),
+                );
+            }
             Err(at) => {
                 return FileReport::skipped(path, format!("not valid UTF-8 (byte {at})"));
             }
@@ -539,8 +600,25 @@ impl Engine {
             fixes: Vec::new(),
             diagnostics: Vec::new(),
             ignored: Vec::new(),
+            stamp: None,
         };
         if worth_parsing(&kind, &source.text) {
+            if source.body().starts_with(crate::source::BOM) {
+                // swc and raffia skip one more BOM themselves, so every offset they give
+                // would land 3 bytes early: refused, never spliced.
+                let at = source.bom_len();
+                let msg = "the file starts with two byte order marks (EF BB BF EF BB BF); remove one, the file was left untouched";
+                report.status = Status::Error;
+                report.reason = Some(format!("1:1: {msg}"));
+                report.diagnostics.push(Diagnostic::core(
+                    "core/parse-error",
+                    Severity::Error,
+                    msg.into(),
+                    at..at,
+                ));
+                report.source = Some(source);
+                return report;
+            }
             let from = match self.target.from {
                 Some(v) => (v, FromSource::Flag),
                 None => self

@@ -151,7 +151,7 @@ pub fn review(
                 let _ = write!(
                     prompt,
                     "{}",
-                    unified_diff(&path, &source.text, &alone, color)
+                    unified_diff(&r.path, &source.text, &alone, color)
                 );
             }
             match ask(answers, prompt) {

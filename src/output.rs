@@ -21,11 +21,66 @@ pub fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-/// A git-style unified diff of one file (`--- a/PATH` / `+++ b/PATH`).
-pub fn unified_diff(path: &str, old: &str, new: &str, color: bool) -> String {
+/// `path` as a patch names it: as [`display_path`] shows it, but its bytes as they are.
+fn patch_path(path: &Path) -> Vec<u8> {
+    let shown: PathBuf = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let mut bytes = shown.into_os_string().into_encoded_bytes();
+    if cfg!(windows) {
+        bytes
+            .iter_mut()
+            .filter(|b| **b == b'\\')
+            .for_each(|b| *b = b'/');
+    }
+    match bytes.strip_prefix(b"./") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    }
+}
+
+/// `prefix` and `path` as git prints a name in a patch: as it is, or C-quoted (in
+/// double quotes, escapes for `"`, `\\`, control characters and every byte past ASCII)
+/// when it holds any of those. The result is ASCII, whatever the file's encoding.
+pub fn git_quoted(prefix: &str, path: &[u8]) -> String {
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+    if path.iter().all(|&b| plain(b)) {
+        return format!("{prefix}{}", String::from_utf8_lossy(path));
+    }
+    let mut out = format!("\"{prefix}");
+    for &b in path {
+        match b {
+            b'\x07' => out.push_str("\\a"),
+            b'\x08' => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\x0b' => out.push_str("\\v"),
+            b'\x0c' => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b if plain(b) => out.push(char::from(b)),
+            b => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A git-style unified diff of one file (`--- a/PATH` / `+++ b/PATH`). Lines end at
+/// `\n` only, as they do for `git apply` (a lone CR is part of its line).
+pub fn unified_diff(path: &Path, old: &str, new: &str, color: bool) -> String {
+    fn lines(s: &str) -> Vec<&str> {
+        s.split_inclusive('\n').collect()
+    }
+    let (old_lines, new_lines) = (lines(old), lines(new));
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
-        .diff_lines(old, new);
+        .diff_slices(&old_lines, &new_lines);
+    let name = patch_path(path);
     let bold = Style::new().bold();
     let (red, green, cyan) = (
         AnsiColor::Red.on_default(),
@@ -40,7 +95,12 @@ pub fn unified_diff(path: &str, old: &str, new: &str, color: bool) -> String {
         }
     };
     let mut out = String::new();
-    out.push_str(&paint(&format!("--- a/{path}\n+++ b/{path}"), bold));
+    let header = format!(
+        "--- {}\n+++ {}",
+        git_quoted("a/", &name),
+        git_quoted("b/", &name)
+    );
+    out.push_str(&paint(&header, bold));
     out.push('\n');
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         out.push_str(&paint(&hunk.header().to_string(), cyan));

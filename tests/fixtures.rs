@@ -17,8 +17,6 @@ mod common;
 use common::*;
 use std::path::Path;
 use widget_migrate::kind::FileKind;
-use widget_migrate::lang::css::{self, StyleSyntax};
-use widget_migrate::lang::js::{parse, parse_json, Dialect};
 use widget_migrate::lang::template;
 
 const DEFAULT_ARGS: [&str; 6] = ["--from", "3.0.0", "--to", "7.49.0", "--engine", "oie"];
@@ -62,31 +60,6 @@ fn findings_text(doc: &serde_json::Value) -> String {
         }
     }
     out
-}
-
-fn check_parses(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return Ok(());
-    };
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let kind = FileKind::for_path(path, false);
-    let result = match (
-        &kind,
-        Dialect::for_path(path),
-        path.extension().and_then(|e| e.to_str()),
-    ) {
-        // Pages: every script body still parses once its placeholders are masked.
-        (Some(kind @ (FileKind::Html(_) | FileKind::Sfc(_))), _, _) => {
-            widget_migrate::page::check_scripts(text, kind).map(|_| ())
-        }
-        (_, Some(dialect), _) => parse(body, dialect, 0).map(|_| ()),
-        (_, None, Some("json")) => parse_json(body, 0).map(|_| ()),
-        _ => match StyleSyntax::for_path(path) {
-            Some(syntax) => css::parse(body, syntax, 0).map(|_| ()),
-            None => Ok(()),
-        },
-    };
-    result.map_err(|e| format!("{}: {}", path.display(), e.message))
 }
 
 /// A template's placeholders come out byte-identical, in the same order, except for

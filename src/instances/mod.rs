@@ -91,6 +91,12 @@ impl<'p> Instances<'p> {
         me
     }
 
+    /// How many scope ranges the name and `this` lookups looked at: a count of the work
+    /// that grows with the program, never with its square.
+    pub fn scope_steps(&self) -> usize {
+        self.scopes.steps.get()
+    }
+
     fn range(&self, span: Span) -> Range<usize> {
         self.parsed.range(span)
     }

@@ -26,6 +26,11 @@ pub(super) struct Scopes {
     this_fns: Vec<(Range<usize>, Option<usize>)>,
     /// Parameters of each function (by its range): the declaration of each simple one.
     pub params: HashMap<(usize, usize), Vec<Option<usize>>>,
+    /// The scopes of each name's declarations, and the functions, indexed by nesting.
+    name_nests: HashMap<String, Nest>,
+    this_nest: Nest,
+    /// Ranges looked at by lookups so far: a count of work the tests bound.
+    pub steps: std::cell::Cell<usize>,
 }
 
 pub(super) fn key(r: &Range<usize>) -> (usize, usize) {
@@ -34,23 +39,95 @@ pub(super) fn key(r: &Range<usize>) -> (usize, usize) {
 
 impl Scopes {
     pub fn lookup(&self, name: &str, pos: usize) -> Root {
-        self.by_name
+        self.name_nests
             .get(name)
-            .and_then(|ids| {
-                ids.iter()
-                    .copied()
-                    .filter(|&i| self.decls[i].scope.contains(&pos))
-                    .min_by_key(|&i| self.decls[i].scope.len())
-            })
+            .and_then(|nest| nest.innermost(pos, &self.steps))
             .map_or_else(|| Root::Global(name.to_string()), Root::Decl)
     }
 
     pub fn this_owner(&self, pos: usize) -> Option<usize> {
-        self.this_fns
-            .iter()
-            .filter(|(r, _)| r.contains(&pos))
-            .min_by_key(|(r, _)| r.len())
-            .and_then(|(_, owner)| *owner)
+        self.this_nest
+            .innermost(pos, &self.steps)
+            .and_then(|i| self.this_fns[i].1)
+    }
+
+    /// Builds the indexes once every declaration is in.
+    fn index(&mut self) {
+        for (name, ids) in &self.by_name {
+            let ranges = ids.iter().map(|&i| (self.decls[i].scope.clone(), i));
+            self.name_nests.insert(name.clone(), Nest::new(ranges));
+        }
+        let fns = self.this_fns.iter().enumerate();
+        self.this_nest = Nest::new(fns.map(|(i, (r, _))| (r.clone(), i)));
+    }
+}
+
+/// Ranges that nest as the code's scopes do (any two nested or apart), indexed to find
+/// the innermost one holding a position by a binary search and a walk out through the
+/// ranges around it: a scan of every declaration of a name per identifier made the
+/// methods pass quadratic in the number of functions (`a`, `b`, `e` in each).
+#[derive(Default)]
+struct Nest {
+    /// The ranges by start, longer first, each with its id (ids given in rising order).
+    ranges: Vec<(Range<usize>, usize)>,
+    /// For each range, the nearest one holding it.
+    parent: Vec<Option<usize>>,
+    /// Two ranges overlap without nesting: lookups scan, as they did before.
+    tangled: bool,
+}
+
+impl Nest {
+    fn new(ranges: impl Iterator<Item = (Range<usize>, usize)>) -> Nest {
+        let mut ranges: Vec<_> = ranges.collect();
+        ranges.sort_by_key(|(r, id)| (r.start, std::cmp::Reverse(r.end), *id));
+        let mut parent = Vec::with_capacity(ranges.len());
+        let mut open: Vec<usize> = Vec::new();
+        let mut tangled = false;
+        for (k, (r, _)) in ranges.iter().enumerate() {
+            while let Some(&top) = open.last() {
+                let t = &ranges[top].0;
+                if r.end <= t.end {
+                    break;
+                }
+                tangled |= r.start < t.end;
+                open.pop();
+            }
+            parent.push(open.last().copied());
+            open.push(k);
+        }
+        Nest {
+            ranges,
+            parent,
+            tangled,
+        }
+    }
+
+    /// The id of the shortest range holding `pos` (the lowest id among equal ones);
+    /// `steps` counts the ranges looked at.
+    fn innermost(&self, pos: usize, steps: &std::cell::Cell<usize>) -> Option<usize> {
+        let step = || steps.set(steps.get() + 1);
+        if self.tangled {
+            steps.set(steps.get() + self.ranges.len());
+            return self
+                .ranges
+                .iter()
+                .filter(|(r, _)| r.contains(&pos))
+                .min_by_key(|(r, id)| (r.len(), *id))
+                .map(|(_, id)| *id);
+        }
+        let mut k = self
+            .ranges
+            .partition_point(|(r, _)| r.start <= pos)
+            .checked_sub(1)?;
+        step();
+        while !self.ranges[k].0.contains(&pos) {
+            k = self.parent[k]?;
+            step();
+        }
+        while let Some(p) = self.parent[k].filter(|&p| self.ranges[p].0 == self.ranges[k].0) {
+            k = p;
+        }
+        Some(self.ranges[k].1)
     }
 }
 
@@ -304,5 +381,44 @@ pub(super) fn collect(parsed: &Parsed) -> Scopes {
         owned: HashSet::new(),
     };
     parsed.program.visit_with(&mut sc);
+    sc.s.index();
     sc.s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The innermost range by a scan, as lookups were made before the index.
+    fn scan(ranges: &[Range<usize>], pos: usize) -> Option<usize> {
+        (0..ranges.len())
+            .filter(|&i| ranges[i].contains(&pos))
+            .min_by_key(|&i| ranges[i].len())
+    }
+
+    #[test]
+    fn the_nest_finds_what_a_scan_finds() {
+        let nested = [
+            0..100,
+            10..20,
+            10..20,
+            12..15,
+            30..60,
+            30..40,
+            45..60,
+            60..70,
+            5..5,
+            0..100,
+        ];
+        let tangled = [0..10, 5..15, 12..20, 5..15];
+        for ranges in [&nested[..], &tangled[..]] {
+            let nest = Nest::new(ranges.iter().cloned().zip(0..));
+            assert_eq!(nest.tangled, ranges.len() == tangled.len());
+            let steps = std::cell::Cell::new(0);
+            for pos in 0..110 {
+                let found = nest.innermost(pos, &steps);
+                assert_eq!(found, scan(ranges, pos), "{ranges:?} at {pos}");
+            }
+        }
+    }
 }

@@ -137,3 +137,35 @@ pub fn apply_json_edits(original: &[u8], file: &serde_json::Value) -> Vec<u8> {
     }
     out
 }
+
+/// Whether `bytes` parse as the file kind of `path` (pages: every script once its
+/// placeholders are masked); text that is not UTF-8 is not checked.
+pub fn check_parses(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let kind = widget_migrate::kind::FileKind::for_path(path, false);
+    let result = match (
+        &kind,
+        widget_migrate::lang::js::Dialect::for_path(path),
+        path.extension().and_then(|e| e.to_str()),
+    ) {
+        // Pages: every script body still parses once its placeholders are masked.
+        (
+            Some(
+                kind @ (widget_migrate::kind::FileKind::Html(_)
+                | widget_migrate::kind::FileKind::Sfc(_)),
+            ),
+            _,
+            _,
+        ) => widget_migrate::page::check_scripts(text, kind).map(|_| ()),
+        (_, Some(dialect), _) => widget_migrate::lang::js::parse(body, dialect, 0).map(|_| ()),
+        (_, None, Some("json")) => widget_migrate::lang::js::parse_json(body, 0).map(|_| ()),
+        _ => match widget_migrate::lang::css::StyleSyntax::for_path(path) {
+            Some(syntax) => widget_migrate::lang::css::parse(body, syntax, 0).map(|_| ()),
+            None => Ok(()),
+        },
+    };
+    result.map_err(|e| format!("{}: {}", path.display(), e.message))
+}
