@@ -185,10 +185,10 @@ def text(data):
 PROP_WS = " \t\f"
 
 
-def properties_keys(source):
-    """Keys of a java.util.Properties file, as Properties.load would read them."""
+def logical_lines(source):
+    """The entry lines of a java.util.Properties file, continuation lines joined, as
+    Properties.load reads them (comments and blank lines skipped)."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    keys = []
     i = 0
     while i < len(lines):
         line = lines[i].lstrip(PROP_WS)
@@ -204,25 +204,40 @@ def properties_keys(source):
                 break
             line = line[:-1] + lines[i].lstrip(PROP_WS)
             i += 1
-        key = []
-        j = 0
-        while j < len(line):
-            c = line[j]
-            if c == "\\" and j + 1 < len(line):
-                n = line[j + 1]
-                if n == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", line[j + 2:j + 6] or ""):
-                    key.append(chr(int(line[j + 2:j + 6], 16)))
-                    j += 6
-                    continue
-                key.append({"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(n, n))
-                j += 2
+        yield line
+
+
+def decode(text, key=True):
+    """(text with its escapes resolved, index where it ends): a key ends at the first
+    unescaped separator or blank, a value (`key=False`) at the end of the line."""
+    out = []
+    j = 0
+    while j < len(text):
+        c = text[j]
+        if c == "\\" and j + 1 < len(text):
+            n = text[j + 1]
+            if n == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[j + 2:j + 6] or ""):
+                out.append(chr(int(text[j + 2:j + 6], 16)))
+                j += 6
                 continue
-            if c in "=:" or c in PROP_WS:
-                break
-            key.append(c)
-            j += 1
-        keys.append("".join(key))
-    return keys
+            out.append({"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(n, n))
+            j += 2
+            continue
+        if key and (c in "=:" or c in PROP_WS):
+            break
+        out.append(c)
+        j += 1
+    return "".join(out), j
+
+
+def split_entry(line):
+    """(decoded key, index where the key ends) of one logical line."""
+    return decode(line)
+
+
+def properties_keys(source):
+    """Keys of a java.util.Properties file, as Properties.load would read them."""
+    return [split_entry(line)[0] for line in logical_lines(source)]
 
 
 def label_keys(files, stem):

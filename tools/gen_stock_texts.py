@@ -19,15 +19,16 @@ Standard library only.
 import argparse
 import json
 import os
-import re
 import sys
 import tarfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gen_releases import PROP_WS, decode, logical_lines, split_entry  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "transforms" / "releases"
 SOURCE = "package/dist/labels/properties/login.properties"
-PROP_WS = " \t\f"
 FNV_OFFSET = 0xCBF29CE484222325
 FNV_PRIME = 0x100000001B3
 
@@ -40,59 +41,22 @@ def fnv1a(data):
     return h
 
 
-def unescape(text):
-    out, j = [], 0
-    while j < len(text):
-        c = text[j]
-        if c == "\\" and j + 1 < len(text):
-            n = text[j + 1]
-            if n == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[j + 2:j + 6] or ""):
-                out.append(chr(int(text[j + 2:j + 6], 16)))
-                j += 6
-                continue
-            out.append({"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(n, n))
-            j += 2
-            continue
-        out.append(c)
-        j += 1
-    return "".join(out)
+def value_of(line, key_end):
+    """The decoded value of a logical line whose key ends at `key_end`."""
+    rest = line[key_end:].lstrip(PROP_WS)
+    if rest[:1] in ("=", ":"):
+        rest = rest[1:].lstrip(PROP_WS)
+    value, _ = decode(rest, key=False)
+    # \uD83D\uDE00 pairs decode to one code point, as Rust's decoder does.
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def entries(source):
-    """(key, value) pairs as Properties.load reads them (UTF-16 pairs joined)."""
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i].lstrip(PROP_WS)
-        i += 1
-        if not line or line[0] in "#!":
-            continue
-        while True:
-            trailing = len(line) - len(line.rstrip("\\"))
-            if trailing % 2 == 0 or i >= len(lines):
-                if trailing % 2 == 1:
-                    line = line[:-1]
-                break
-            line = line[:-1] + lines[i].lstrip(PROP_WS)
-            i += 1
-        # The key ends at the first unescaped separator or blank.
-        j = 0
-        while j < len(line):
-            c = line[j]
-            if c == "\\":
-                j += 2
-                continue
-            if c in "=:" or c in PROP_WS:
-                break
-            j += 1
-        key = line[:j]
-        rest = line[j:].lstrip(PROP_WS)
-        if rest[:1] in ("=", ":"):
-            rest = rest[1:].lstrip(PROP_WS)
-        value = unescape(rest)
-        # \\uD83D\\uDE00 pairs decode to one code point, as Rust's decoder does.
-        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        yield unescape(key), value
+    """(key, value) pairs as Properties.load reads them (the line and key reading of
+    gen_releases.py, shared)."""
+    for line in logical_lines(source):
+        key, end = split_entry(line)
+        yield key, value_of(line, end)
 
 
 def main():
