@@ -133,6 +133,22 @@ impl<'a, 'c> View<'a, 'c> {
 
     /// A top-level option of the configuration `e` belongs to (for assignments: any
     /// top-level assignment or property of the file's configuration).
+    /// The entries one level below `e`, inside its object value.
+    fn children(&self, e: &Entry<'_>) -> Vec<&'a Entry<'c>> {
+        let Some(v) = e.value_range.as_ref() else {
+            return Vec::new();
+        };
+        self.located
+            .entries
+            .iter()
+            .filter(|x| {
+                x.path.len() == e.path.len() + 1
+                    && v.start <= x.key_range.start
+                    && x.key_range.end <= v.end
+            })
+            .collect()
+    }
+
     fn root_option(&self, e: &Entry<'_>, key: &str) -> Option<&'a Entry<'c>> {
         self.located.entries.iter().find(|x| {
             x.path.len() == 1
@@ -507,18 +523,7 @@ fn structural(view: &View<'_, '_>, ctx: &Ctx<'_>, out: &mut Findings) {
                 if !ctx.enabled(meta) {
                     continue;
                 }
-                let inner: Vec<&Entry<'_>> = view
-                    .located
-                    .entries
-                    .iter()
-                    .filter(|x| {
-                        x.path.len() == e.path.len() + 1
-                            && e.value_range.as_ref().is_some_and(|v| {
-                                v.start <= x.key_range.start && x.key_range.end <= v.end
-                            })
-                    })
-                    .collect();
-                match (inner.as_slice(), spell_key(e.key_kind, "brandColors", quote)) {
+                match (view.children(e).as_slice(), spell_key(e.key_kind, "brandColors", quote)) {
                     ([brand], Some(outer)) if brand.key() == Some("brand") => {
                         if let Some(k) = spell_key(brand.key_kind, "primaryColor", quote) {
                             out.fixes.push(fix(
@@ -683,18 +688,7 @@ fn hosted_brand_colors(
     let value = if key == "colors.brand" {
         e.value_range.clone()
     } else {
-        let inner: Vec<&Entry<'_>> = view
-            .located
-            .entries
-            .iter()
-            .filter(|x| {
-                x.path.len() == 2
-                    && e.value_range
-                        .as_ref()
-                        .is_some_and(|v| v.start <= x.key_range.start && x.key_range.end <= v.end)
-            })
-            .collect();
-        match inner.as_slice() {
+        match view.children(e).as_slice() {
             [brand] if brand.key() == Some("brand") => brand.value_range.clone(),
             _ => None,
         }
@@ -708,14 +702,7 @@ fn hosted_brand_colors(
         ));
         return;
     };
-    // After the statement (its `;` included).
-    let rest = &view.text[e.prop_range.end..];
-    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    let end = if rest[skipped..].starts_with(';') {
-        e.prop_range.end + skipped + 1
-    } else {
-        e.prop_range.end
-    };
+    let end = statement_end(view.text, e);
     let indent = indent_at(view.text, e.prop_range.start);
     let eol = eol_at(view.text, e.prop_range.start);
     out.fixes.push(fix(
@@ -737,17 +724,7 @@ fn hosted_features(view: &View<'_, '_>, e: &Entry<'_>, meta: &'static RuleMeta) 
         return None;
     };
     let value_range = e.value_range.clone()?;
-    let flags: Vec<&Entry<'_>> = view
-        .located
-        .entries
-        .iter()
-        .filter(|x| {
-            x.path.len() == 2
-                && x.path[0].as_deref() == Some("features")
-                && value_range.start <= x.key_range.start
-                && x.key_range.end <= value_range.end
-        })
-        .collect();
+    let flags = view.children(e);
     let object_text = text_of(view, &value_range);
     if flags.len() != obj.props.len() || object_text.contains("//") || object_text.contains("/*") {
         return None; // spreads, methods or comments: the caller reports it
@@ -765,15 +742,7 @@ fn hosted_features(view: &View<'_, '_>, e: &Entry<'_>, meta: &'static RuleMeta) 
         };
         lines.push(format!("{target} = {value};"));
     }
-    let end = {
-        let rest = &view.text[e.prop_range.end..];
-        let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        if rest[skipped..].starts_with(';') {
-            e.prop_range.end + skipped + 1
-        } else {
-            e.prop_range.end
-        }
-    };
+    let end = statement_end(view.text, e);
     let replacement = lines.join(&format!("{eol}{indent}"));
     Some(fix(
         meta,
@@ -782,6 +751,17 @@ fn hosted_features(view: &View<'_, '_>, e: &Entry<'_>, meta: &'static RuleMeta) 
         format!("`{root}.features = {{…}}` replaces the feature flags Okta sets on the hosted page (breaking e.g. the password-reset email link); set each flag on its own"),
         vec![Edit::replace(e.prop_range.start..end, replacement)],
     ))
+}
+
+/// The end of the `root.path = value` statement of `e`, its `;` included.
+fn statement_end(text: &str, e: &Entry<'_>) -> usize {
+    let rest = &text[e.prop_range.end..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if rest[skipped..].starts_with(';') {
+        e.prop_range.end + skipped + 1
+    } else {
+        e.prop_range.end
+    }
 }
 
 /// Options the target release does not know.
