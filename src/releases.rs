@@ -174,6 +174,14 @@ pub static DIST_FILES: LazyLock<Presence> = LazyLock::new(|| {
     )
 });
 
+/// Whether `file` (a path under dist/, `js/x.js`) is of the kind dist-files.tsv lists
+/// completely — the `js/*.js` and `css/*.css` files — so that a release without it in
+/// the table does not ship it.
+pub fn dist_listed(file: &str) -> bool {
+    (file.starts_with("js/") && file.ends_with(".js"))
+        || (file.starts_with("css/") && file.ends_with(".css"))
+}
+
 /// The newest release with data that is not newer than `to` (what the target ships, as
 /// far as the data knows), as an index into [`VERSIONS`].
 pub fn release_for(to: Version) -> Option<usize> {

@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::edit::{Edit, Fix};
 use crate::lang::js::Parsed;
 use crate::locate::unwrap_expr;
-use crate::releases::{release_for, DIST_FILES, EXPORTS, VERSIONS as RELEASES};
+use crate::releases::{dist_listed, release_for, DIST_FILES, EXPORTS, VERSIONS as RELEASES};
 use crate::rules::{rule, Ctx, Engine, RuleMeta};
 use crate::version::Version;
 use std::collections::HashSet;
@@ -107,13 +107,9 @@ impl Refs<'_, '_> {
         let sub = format!("./{rest}");
         let version = RELEASES[rel];
         let r = self.range(s.span);
-        let listed = |c: &str| {
-            (c.starts_with("js/") && c.ends_with(".js"))
-                || (c.starts_with("css/") && c.ends_with(".css"))
-        };
         if exported(&sub) {
             // `./css/*` lets any name through; the file must still be in the package.
-            if listed(rest) && !EXPORTS.ships(&sub, rel) && !DIST_FILES.ships(rest, rel) {
+            if dist_listed(rest) && !EXPORTS.ships(&sub, rel) && !DIST_FILES.ships(rest, rel) {
                 self.out.diagnostics.push(Diagnostic::manual(
                     meta,
                     if rest.ends_with("okta-theme.css") { "S1" } else { "C60" },
@@ -147,7 +143,7 @@ impl Refs<'_, '_> {
             return;
         }
         let ships = |c: &str| {
-            EXPORTS.ships(&format!("./{c}"), rel) || !listed(c) || DIST_FILES.ships(c, rel)
+            EXPORTS.ships(&format!("./{c}"), rel) || !dist_listed(c) || DIST_FILES.ships(c, rel)
         };
         match candidate.filter(|c| exported(&format!("./{c}")) && ships(c)) {
             Some(c) => self.out.fixes.push(fix(
@@ -178,9 +174,7 @@ impl Refs<'_, '_> {
             if url.version >= to {
                 continue;
             }
-            // dist-files.tsv lists every `js/*.js` and `css/*.css` a release ships.
-            let listed = (url.file.starts_with("js/") && url.file.ends_with(".js"))
-                || (url.file.starts_with("css/") && url.file.ends_with(".css"));
+            let listed = dist_listed(&url.file);
             let missing = release_for(to).filter(|&rel| {
                 listed && !url.file.ends_with("okta-theme.css") && !DIST_FILES.ships(&url.file, rel)
             });
