@@ -283,7 +283,8 @@ fn stock_bundle(
     else {
         return;
     };
-    if lang != "en" {
+    // Most bundles are a few overrides: their texts are never decoded a second time.
+    if lang != "en" || !stock::could_be_copy(located.entries.len()) {
         return;
     }
     let entries = match format {

@@ -69,9 +69,15 @@ pub struct Stock {
     pub matched: usize,
 }
 
+/// Whether a bundle of `n` entries can be a copy at all (checked before its texts are
+/// decoded).
+pub fn could_be_copy(n: usize) -> bool {
+    (MIN_ENTRIES..=MAX_ENTRIES).contains(&n)
+}
+
 /// Whether `entries` are a copy of a release's English bundle.
 pub fn recognise(entries: &[BundleEntry], from: crate::version::Version) -> Option<Stock> {
-    if entries.len() < MIN_ENTRIES || entries.len() > MAX_ENTRIES {
+    if !could_be_copy(entries.len()) {
         return None;
     }
     let rows: Vec<Option<String>> = entries
