@@ -19,8 +19,6 @@ use std::path::Path;
 use widget_migrate::kind::FileKind;
 use widget_migrate::lang::template;
 
-const DEFAULT_ARGS: [&str; 6] = ["--from", "3.0.0", "--to", "7.49.0", "--engine", "oie"];
-
 fn findings_text(doc: &serde_json::Value) -> String {
     let mut out = String::new();
     for f in doc["files"].as_array().unwrap() {
@@ -105,16 +103,7 @@ fn run_case(case: &Path, bless: bool) -> Result<(), String> {
     let tmp = tempfile::tempdir().unwrap();
     let work = tmp.path().join("w");
     copy_tree(&input, &work);
-    let mut args: Vec<String> = DEFAULT_ARGS.iter().map(|s| s.to_string()).collect();
-    if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
-        args.extend(
-            extra
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(String::from),
-        );
-    }
+    let mut args = case_args(case);
     args.extend(
         [
             "--write",

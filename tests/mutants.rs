@@ -26,7 +26,6 @@ use common::*;
 use std::path::{Path, PathBuf};
 use widget_migrate::kind::FileKind;
 
-const DEFAULT_ARGS: [&str; 6] = ["--from", "3.0.0", "--to", "7.49.0", "--engine", "oie"];
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// splitmix64: a seeded generator, so a failure names the seed that repeats it.
@@ -167,20 +166,6 @@ struct Mutant {
     dir: String,
     file: PathBuf,
     mutation: Mutation,
-}
-
-fn case_args(case: &Path) -> Vec<String> {
-    let mut args: Vec<String> = DEFAULT_ARGS.iter().map(|s| s.to_string()).collect();
-    if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
-        args.extend(
-            extra
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(String::from),
-        );
-    }
-    args
 }
 
 /// The case's tree with its mutants, laid out in `root`.

@@ -169,3 +169,21 @@ pub fn check_parses(path: &Path, bytes: &[u8]) -> Result<(), String> {
     };
     result.map_err(|e| format!("{}: {}", path.display(), e.message))
 }
+
+/// The defaults every fixture case runs with; its `args` file lays flags over them.
+pub const DEFAULT_ARGS: [&str; 6] = ["--from", "3.0.0", "--to", "7.49.0", "--engine", "oie"];
+
+/// The arguments of a fixture case: the defaults, then its `args` file (one per line).
+pub fn case_args(case: &Path) -> Vec<String> {
+    let mut args: Vec<String> = DEFAULT_ARGS.iter().map(|s| s.to_string()).collect();
+    if let Ok(extra) = std::fs::read_to_string(case.join("args")) {
+        args.extend(
+            extra
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from),
+        );
+    }
+    args
+}
